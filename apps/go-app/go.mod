@@ -1,0 +1,3 @@
+module zerodrop/go-app
+
+go 1.19

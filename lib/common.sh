@@ -1,0 +1,36 @@
+# Shared by every lab script: constants and the one-line-per-step output style.
+# Source it; it defines functions only and changes no state.
+
+ZD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The one base every Dockerfile starts from (see docs/CONVENTIONS.md).
+ZD_BASE_IMAGE="${ZD_BASE_IMAGE:-debian:bookworm-slim}"
+ZD_APPS=(go-app node-app)
+
+step() { printf '==> %s\n' "$*"; }
+warn() { printf 'WARN: %s\n' "$*" >&2; }
+die()  { local code=1; if [[ "${1:-}" =~ ^[0-9]+$ ]]; then code=$1; shift; fi
+         printf 'ERROR: %s\n' "$*" >&2; exit "$code"; }
+
+# Exit codes every verb shares: 2 bad input, 3 environment not ready (engine, credentials).
+zd_require_engine() {
+  docker info >/dev/null 2>&1 \
+    || die 3 "the Docker engine does not answer (run lib/bootstrap, or start dockerd)"
+}
+
+zd_valid_app() { local a; for a in "${ZD_APPS[@]}"; do [[ "$1" == "$a" ]] && return 0; done; return 1; }
+
+# Parses "<app>… <version>" into ZD_ARG_APPS (array) and ZD_ARG_VERSION, or exits 2 with a clear
+# message: nothing may change when the input is wrong.
+zd_parse_apps_version() {
+  local usage="$1"; shift
+  (( $# >= 2 )) || die 2 "missing app or version. Usage: $usage"
+  ZD_ARG_VERSION="${!#}"
+  ZD_ARG_APPS=("${@:1:$#-1}")
+  local a
+  for a in "${ZD_ARG_APPS[@]}"; do
+    zd_valid_app "$a" || die 2 "unknown app '$a' (known: ${ZD_APPS[*]}). Usage: $usage"
+  done
+  if zd_valid_app "$ZD_ARG_VERSION"; then die 2 "missing version after '$ZD_ARG_VERSION'. Usage: $usage"; fi
+  [[ "$ZD_ARG_VERSION" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ ]] \
+    || die 2 "invalid version '$ZD_ARG_VERSION' (letters, digits, '.', '_', '-'; e.g. v2). Usage: $usage"
+}
