@@ -34,3 +34,9 @@ zd_parse_apps_version() {
   [[ "$ZD_ARG_VERSION" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ ]] \
     || die 2 "invalid version '$ZD_ARG_VERSION' (letters, digits, '.', '_', '-'; e.g. v2). Usage: $usage"
 }
+
+# Runs a command showing its output only when it fails (builds are noisy when they work).
+zd_quiet() {
+  local out
+  if ! out=$("$@" 2>&1); then printf '%s\n' "$out" >&2; return 1; fi
+}
