@@ -36,7 +36,7 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-App-Version", a.cfg.Version)
 	h.Set("X-App-Instance", a.cfg.Instance)
 	h.Set("Cache-Control", "no-store")
-	if a.draining.Load() && path != "/stream" {
+	if a.draining.Load() {
 		// Retire keep-alive connections while the proxy is still allowed to send to us, so none
 		// is left idle to be closed under a request in flight when the listener closes.
 		h.Set("Connection", "close")
@@ -166,6 +166,9 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx would otherwise buffer the events
+	// A stream's connection is never reused: the reconnect then always opens a new connection,
+	// which a proxy can route to the new version, instead of racing our close on this one.
+	h.Set("Connection", "close")
 	w.WriteHeader(http.StatusOK)
 
 	send := func(format string, v interface{}) bool {

@@ -28,8 +28,9 @@ type config struct {
 }
 
 var (
-	appNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	appNamePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	versionPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	instancePattern = regexp.MustCompile(`^[\x20-\x7e]{1,253}$`)
 )
 
 // loadConfig reads the environment and returns every problem at once, so a
@@ -91,8 +92,8 @@ func loadConfig(getenv func(string) string) (config, []string) {
 	if !versionPattern.MatchString(c.Version) {
 		problems = append(problems, fmt.Sprintf("APP_VERSION=%q: want %s", c.Version, versionPattern))
 	}
-	if c.Instance == "" || strings.ContainsAny(c.Instance, "\r\n\x00") || len(c.Instance) > 253 {
-		problems = append(problems, fmt.Sprintf("INSTANCE=%q: want a non-empty single-line name (it is sent as a header)", c.Instance))
+	if !instancePattern.MatchString(c.Instance) {
+		problems = append(problems, fmt.Sprintf("INSTANCE=%q: want 1-253 printable ASCII characters (it is sent as a header)", c.Instance))
 	}
 	if c.SleepRandomMin > c.SleepRandomMax {
 		problems = append(problems, "SLEEP_RANDOM_MIN_MS must not exceed SLEEP_RANDOM_MAX_MS")

@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"math/rand"
@@ -18,9 +17,9 @@ import (
 )
 
 const (
-	exitOK           = 0
-	exitDrainTimeout = 1 // also: listener or server failure
-	exitBadConfig    = 2
+	exitOK        = 0
+	exitFailure   = 1 // drain timed out (connections were cut), or the listener failed
+	exitBadConfig = 2
 )
 
 func main() {
@@ -70,7 +69,7 @@ func run(cfg config) int {
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.ListenAddr, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ERROR: listen:", err)
-		return exitDrainTimeout
+		return exitFailure
 	}
 	a := newApp(cfg)
 	var openConns atomic.Int64
@@ -90,23 +89,26 @@ func run(cfg config) int {
 		},
 	}
 	// Shutdown closes the listener first, then calls this: streams must end for Shutdown to finish.
+	listenerClosed := make(chan struct{})
 	srv.RegisterOnShutdown(func() {
 		logf("drain: listener closed, %d in flight (%d streams), ending streams, waiting up to %dms",
 			a.inFlight.Load(), a.streams.Load(), cfg.DrainTimeout.Milliseconds())
 		close(a.closing)
+		close(listenerClosed)
 	})
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	port := ln.Addr().(*net.TCPAddr).Port // the real one when PORT=0
 	logf("start: app=%s version=%s instance=%s port=%d addr=%s",
-		cfg.AppName, cfg.Version, cfg.Instance, ln.Addr().(*net.TCPAddr).Port, ln.Addr())
+		cfg.AppName, cfg.Version, cfg.Instance, port, net.JoinHostPort(cfg.ListenAddr, strconv.Itoa(port)))
 
 	var sig os.Signal
 	select {
 	case sig = <-signals:
 	case err := <-serveErr:
 		fmt.Fprintln(os.Stderr, "ERROR: serve:", err)
-		return exitDrainTimeout
+		return exitFailure
 	}
 	go func() {
 		for s := range signals {
@@ -123,11 +125,13 @@ func run(cfg config) int {
 	// and wait for in-flight requests (including long ones) up to the drain timeout.
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
+	err = srv.Shutdown(ctx)
+	<-listenerClosed // the hook runs in its own goroutine; keep the log in order
+	if err != nil {
 		logf("drain: timeout after %dms, cutting %d connections (%d requests in flight), exit 1",
 			cfg.DrainTimeout.Milliseconds(), openConns.Load(), a.inFlight.Load())
 		srv.Close()
-		return exitDrainTimeout
+		return exitFailure
 	}
 	logf("drain: done, exit 0")
 	return exitOK
@@ -142,5 +146,3 @@ func signalName(s os.Signal) string {
 	}
 	return s.String()
 }
-
-var _ = errors.Is // keep errors imported for future use
