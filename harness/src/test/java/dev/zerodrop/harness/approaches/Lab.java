@@ -1,0 +1,132 @@
+package dev.zerodrop.harness.approaches;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zerodrop.harness.AllureAttachments;
+import dev.zerodrop.harness.Harness;
+import dev.zerodrop.harness.RunResult;
+import dev.zerodrop.harness.TrafficPlan;
+import dev.zerodrop.harness.Upgrade;
+import dev.zerodrop.harness.report.Reports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every approach's proof shares: where the repo is, the lab's standard traffic, running the
+ * approach's own commands (bounded in time), and writing each run's reports. A driver runs
+ * commands; it never decides the verdict — the harness does.
+ */
+public final class Lab {
+  private Lab() {}
+
+  public static final Path ROOT = findRoot();
+  public static final Path REPORTS = ROOT.resolve("harness/target/zerodrop-reports");
+
+  private static Path findRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("lib/common.sh"))) p = p.getParent();
+    if (p == null) throw new IllegalStateException("run from inside the ZeroDrop Lab checkout");
+    return p;
+  }
+
+  /**
+   * The traffic every approach is judged under (issue: ≥500 req/s over new and reused
+   * connections, GET and POST, ≥20 long-lived requests of 10–20 s, ≥10 SSE streams).
+   */
+  public static TrafficPlan standardTraffic(int port) {
+    return TrafficPlan.builder()
+        .target("go-app", URI.create("http://127.0.0.1:" + port + "/go-app/"))
+        .target("node-app", URI.create("http://127.0.0.1:" + port + "/node-app/"))
+        .rate(500)
+        .longLived(20, Duration.ofSeconds(10), Duration.ofSeconds(20))
+        .streams(10)
+        .baseline(Duration.ofSeconds(3))
+        .settle(Duration.ofSeconds(5))
+        .requestTimeout(Duration.ofSeconds(5))
+        .maxDuration(Duration.ofMinutes(4))
+        .build();
+  }
+
+  /** The approach's own command as the upgrade, run from the repo root. */
+  public static Upgrade command(String... cmd) {
+    return Upgrade.command(List.of(cmd), ROOT, Map.of());
+  }
+
+  public static Upgrade command(Map<String, String> env, String... cmd) {
+    return Upgrade.command(List.of(cmd), ROOT, env);
+  }
+
+  /** Runs traffic around the upgrade, writes the reports and attaches them to the Allure test. */
+  public static RunResult run(String approach, String scenario, TrafficPlan plan, Upgrade upgrade) {
+    RunResult result = Harness.run(plan, upgrade);
+    Path dir = REPORTS.resolve(approach).resolve(scenario);
+    try {
+      Reports.write(result, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    AllureAttachments.attach(result, dir, approach + " " + scenario);
+    System.out.printf("%n[%s/%s] %s%n  reports: %s%n", approach, scenario,
+        result.verdict().headline(), ROOT.relativize(dir));
+    return result;
+  }
+
+  /** Output and exit code of a finished command. */
+  public record Exec(int exitCode, String output) {}
+
+  /**
+   * Runs a lab command from the repo root, echoing its output, bounded by {@code timeout}
+   * (killed after it). Never throws on a non-zero exit: callers assert on it.
+   */
+  public static Exec sh(Duration timeout, String... cmd) {
+    return sh(timeout, Map.of(), cmd);
+  }
+
+  public static Exec sh(Duration timeout, Map<String, String> env, String... cmd) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      StringBuilder out = new StringBuilder();
+      Thread reader = new Thread(() -> {
+        try (var r = p.inputReader(StandardCharsets.UTF_8)) {
+          for (String line; (line = r.readLine()) != null; ) {
+            System.out.println("  | " + line);
+            synchronized (out) { out.append(line).append('\n'); }
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      });
+      reader.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        reader.join(5_000);
+        return new Exec(-1, out + "\n(killed after " + timeout + ")");
+      }
+      reader.join(5_000);
+      synchronized (out) { return new Exec(p.exitValue(), out.toString()); }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A setup step that must work for the proof to mean anything. */
+  public static Exec must(Duration timeout, String... cmd) {
+    Exec e = sh(timeout, cmd);
+    assertThat(e.exitCode()).as("`%s` must succeed; output:%n%s", String.join(" ", cmd), e.output()).isZero();
+    return e;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.zerodrop.harness.cli;
+
+import dev.zerodrop.harness.support.Load;
+import dev.zerodrop.harness.support.Ports;
+import dev.zerodrop.harness.support.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The exit codes are the CLI's contract with scripts and CI. */
+class CliTest {
+    @TempDir
+    Path out;
+
+    record Run(int exit, String stdout, String stderr) {
+    }
+
+    static Run cli(String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int exit = Main.execute(args, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), false);
+        return new Run(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(cli().exit()).as("no arguments").isEqualTo(2);
+        assertThat(cli("--target", "http://127.0.0.1:1/", "--rate", "abc", "--duration", "1s").exit()).isEqualTo(2);
+        assertThat(cli("--target", "http://127.0.0.1:1/", "--duration", "1s", "--during", "true").exit())
+                .as("--duration and --during together").isEqualTo(2);
+        Run badDuration = cli("--target", "http://127.0.0.1:1/", "--duration", "10 parsecs");
+        assertThat(badDuration.exit()).isEqualTo(2);
+        assertThat(badDuration.stderr()).contains("is not a duration");
+        Run remote = cli("--target", "http://192.0.2.1/", "--duration", "1s", "--out", out.toString());
+        assertThat(remote.exit()).as("a remote target without --allow-remote").isEqualTo(2);
+        assertThat(remote.stderr()).contains("not a loopback address");
+    }
+
+    @Test
+    void helpDescribesTheExitCodes() {
+        Run help = cli("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.stdout()).contains("--during", "--duration", "--target", "Exit codes", "INCONCLUSIVE", "bench");
+    }
+
+    @Test
+    void aRefusedTargetBeforeTheCommandExitsTwoAndTheCommandDoesNotRun() {
+        Path marker = out.resolve("ran");
+        Run run = cli("--target", "http://127.0.0.1:" + Ports.closedPort() + "/", "--rate", "50",
+                "--baseline", "1s", "--during", "touch " + marker, "--out", out.toString(), "--quiet");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).contains("not healthy before the upgrade").contains("refused");
+        assertThat(marker).as("the command never ran").doesNotExist();
+    }
+
+    @Test
+    void aHealthyServerPassesWithExitZero() {
+        try (TestServer server = TestServer.start(r -> TestServer.Reply.hello("v1"))) {
+            Run run = cli("--target", "app=" + server.uri("/"), "--rate", "50", "--baseline", "500ms",
+                    "--settle", "500ms", "--during", "true", "--out", out.toString());
+
+            Load.assumeNotOverloaded(run.exit(), run.stdout());
+            assertThat(run.exit()).as("stdout:%n%s%nstderr:%n%s", run.stdout(), run.stderr()).isZero();
+            assertThat(run.stdout()).contains("Requests", "Latencies", "Status Codes", "Error Set:")
+                    .containsPattern("(?m)^VERDICT: PASS \\d+ requests, 0 failed");
+            assertThat(run.stderr()).contains("==> upgrade: bash -c true");
+            assertThat(out.resolve("report.json")).exists();
+            assertThat(out.resolve("records.jsonl")).exists();
+            assertThat(out.resolve("timeline.png")).exists();
+            assertThat(out.resolve("summary.txt")).exists();
+
+            Run again = cli("report", out.toString());
+            assertThat(again.stdout()).as("the same verdict line from the files")
+                    .isEqualTo(run.stdout());
+            assertThat(again.exit()).as("re-judged from its files").isZero();
+            assertThat(again.stdout()).containsPattern("(?m)^VERDICT: PASS");
+        }
+    }
+
+    @Test
+    void aServerAnsweringFiveHundredFailsWithExitOne() {
+        try (TestServer server = TestServer.start(r -> TestServer.Reply.status(500))) {
+            Run run = cli("--target", server.uri("/").toString(), "--rate", "40", "--duration", "500ms",
+                    "--out", out.toString(), "--quiet");
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.stdout()).containsPattern("(?m)^VERDICT: FAIL 20 of 20 failed: http_5xx 20");
+            assertThat(run.stdout()).contains("500:20");
+        }
+    }
+
+    @Test
+    void durationsReadLikeTheDocsSay() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("3s")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> Durations.parse("3")).hasMessageContaining("not a duration");
+        assertThat(new Durations.RangeConverter().convert("10s-20s"))
+                .isEqualTo(new Durations.Range(Duration.ofSeconds(10), Duration.ofSeconds(20)));
+        assertThatThrownBy(() -> new Durations.RangeConverter().convert("20s-10s")).hasMessageContaining("minimum");
+    }
+
+    @Test
+    void attackPrintsScheduleFigures() throws Exception {
+        try (TestServer server = TestServer.start(r -> TestServer.Reply.hello("v1"))) {
+            Run run = cli("attack", "--target", server.uri("/").toString(), "--rate", "200", "--duration", "1s",
+                    "--quiet");
+
+            assertThat(run.stdout()).as(run.stderr()).contains("send rate", "on time")
+                    .containsPattern("RESULT rate=200 achieved=\\d+");
+            assertThat(run.stdout()).contains("ok=200 failed=0 skipped=0");
+        }
+    }
+
+    @Test
+    void benchMeasuresClosedLoopThroughput() {
+        try (TestServer server = TestServer.start(r -> TestServer.Reply.hello("v1"))) {
+            Run run = cli("bench", "--target", server.uri("/").toString(), "--connections", "4", "--duration", "500ms");
+
+            assertThat(run.exit()).as(run.stdout() + run.stderr()).isZero();
+            assertThat(run.stdout()).containsPattern("RESULT rps=\\d+");
+            assertThat(Files.exists(out)).isTrue();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.zerodrop.harness.traffic;
+
+import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.record.ErrorClass;
+import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.support.RawServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** How stream segments are judged: a cut, a clean reconnect and resume, a gap, a failed resume. */
+class StreamTest {
+    private static final long TICK = 50;
+
+    private final List<Record> records = new CopyOnWriteArrayList<>();
+
+    private SseStream stream(RawServer server) {
+        return new SseStream(0, Target.parse("app=" + server.uri("/app/")), Duration.ofSeconds(1),
+                Duration.ofMillis(3 * 200), TimeBase.start(), records::add, new AtomicLong(), new AtomicLong()::incrementAndGet);
+    }
+
+    private static void ticks(RawServer.Conn conn, long from, long to, String version) throws IOException,
+            InterruptedException {
+        for (long seq = from; seq <= to; seq++) {
+            conn.tick(seq, version);
+            Thread.sleep(TICK);
+        }
+    }
+
+    @Test
+    void aStreamThatEndsWithoutReconnectIsCut() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.sseHead();
+            ticks(conn, 1, 3, "v1");
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            assertThat(stream.awaitFirstTick(Duration.ofSeconds(2))).isNull();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.cohort()).isEqualTo(Cohort.STREAM);
+                assertThat(r.error()).isEqualTo(ErrorClass.STREAM_CUT);
+                assertThat(r.events()).isEqualTo(3);
+                assertThat(r.firstEventSeq()).isEqualTo(1);
+                assertThat(r.lastEventSeq()).isEqualTo(3);
+                assertThat(r.version()).isEqualTo("v1");
+                assertThat(r.message()).contains("without reconnect");
+            });
+            assertThat(server.connections()).as("a cut stream is not resumed").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStreamThatGoesSilentIsCutAfterThreeIntervals() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.sseHead();
+            conn.tick(1, "v1");
+            Thread.sleep(5_000);
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.error()).isEqualTo(ErrorClass.STREAM_CUT);
+                assertThat(r.message()).startsWith("no event for");
+            });
+        }
+    }
+
+    @Test
+    void aCleanReconnectAndAGaplessResumeAreNotFailures() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            RawServer.Request request = conn.read();
+            conn.sseHead();
+            if (index == 1) {
+                ticks(conn, 1, 3, "v1");
+                conn.sseEvent(null, "reconnect", "{\"lastSeq\":3}");
+                return;
+            }
+            long next = Long.parseLong(request.header("Last-Event-ID")) + 1;
+            ticks(conn, next, next + 100, "v2");
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && records.size() == 1);
+            Thread.sleep(4 * TICK);
+            stream.stop(Duration.ofSeconds(2));
+
+            assertThat(records).hasSize(2).allMatch(Record::ok);
+            Record first = records.get(0);
+            Record second = records.get(1);
+            assertThat(first.message()).startsWith("reconnect");
+            assertThat(first.lastEventSeq()).isEqualTo(3);
+            assertThat(first.version()).isEqualTo("v1");
+            assertThat(second.firstEventSeq()).as("resumed right after the last event").isEqualTo(4);
+            assertThat(second.version()).isEqualTo("v2");
+            assertThat(second.message()).isEqualTo("closed by harness");
+            assertThat(second.stream()).isEqualTo(first.stream());
+        }
+    }
+
+    @Test
+    void aResumeThatSkipsEventsIsAGap() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.sseHead();
+            if (index == 1) {
+                ticks(conn, 1, 3, "v1");
+                conn.sseEvent(null, "reconnect", "{\"lastSeq\":3}");
+                return;
+            }
+            ticks(conn, 10, 100, "v2");
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && records.size() == 1);
+            Thread.sleep(3 * TICK);
+            stream.stop(Duration.ofSeconds(2));
+
+            assertThat(records).hasSize(2);
+            assertThat(records.get(0).error()).isEqualTo(ErrorClass.NONE);
+            assertThat(records.get(1).error()).isEqualTo(ErrorClass.STREAM_GAP);
+            assertThat(records.get(1).message()).contains("resumed after 3 the next event was 10");
+        }
+    }
+
+    @Test
+    void aFailedResumeIsRecordedAndNotRetried() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            if (index == 1) {
+                conn.sseHead();
+                ticks(conn, 1, 2, "v1");
+                conn.sseEvent(null, "reconnect", "{\"lastSeq\":2}");
+                return;
+            }
+            conn.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
+            Thread.sleep(300);
+
+            assertThat(records).hasSize(2);
+            assertThat(records.get(1).error()).isEqualTo(ErrorClass.HTTP_5XX);
+            assertThat(records.get(1).status()).isEqualTo(503);
+            assertThat(server.connections()).as("the failed resume was not retried").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void plainLfLinesWithoutChunkingAreReadToo() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n");
+            conn.write(": comment\nid: 7\nevent: tick\ndata: {\"version\":\"v9\",\"instance\":\"x\",\"seq\":7}\n\n");
+            conn.write("event: reconnect\ndata: {\"lastSeq\":7}\n\n");
+            Thread.sleep(200);
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            assertThat(stream.awaitFirstTick(Duration.ofSeconds(2))).isNull();
+            await().atMost(Duration.ofSeconds(3)).until(() -> records.size() >= 1);
+            stream.stop(Duration.ofSeconds(2));
+
+            assertThat(records.get(0).error()).isEqualTo(ErrorClass.NONE);
+            assertThat(records.get(0).version()).isEqualTo("v9");
+            assertThat(records.get(0).lastEventSeq()).isEqualTo(7);
+        }
+    }
+}
