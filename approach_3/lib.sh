@@ -59,8 +59,10 @@ a3_ecr_login() { # repository_url
 }
 
 # Build zerodrop/<app>:<version> only when it is missing, so a pre-built broken release deploys as it is.
+# ZD_BROKEN=1 (the lab switch, docs/CONVENTIONS.md) builds it broken: its health check never passes.
 a3_ensure_local_image() { # app version
   local image="zerodrop/$1:$2"
+  if [[ "${ZD_BROKEN:-0}" == 1 ]]; then "$ZD_ROOT/apps/build" "$1" "$2" --broken; return; fi
   if docker image inspect "$image" >/dev/null 2>&1; then
     step "Using the local image $image"
     return
