@@ -94,10 +94,10 @@ a2_ensure_image() { # app version
   docker image inspect "zerodrop/$1:$2" >/dev/null 2>&1 || "$ZD_ROOT/apps/build" "$1" "$2"
 }
 
-# Proxy image tag from proxy/'s content: editing haproxy.cfg yields a new tag, so a re-run of
+# Proxy image tag from the recipe and config: editing either yields a new tag, so a re-run of
 # ./up rolls the proxy (a fixed tag would make `docker stack deploy` see no change).
 a2_proxy_tag() {
-  echo "2.6-$(cat "$A2_DIR/proxy/Dockerfile" "$A2_DIR/proxy/haproxy.cfg" | sha256sum | cut -c1-12)"
+  echo "2.6-$(cat "$ZD_ROOT/lib/haproxy/Dockerfile" "$A2_DIR/proxy/haproxy.cfg" | sha256sum | cut -c1-12)"
 }
 
 # Applies stack.yaml with the parameters in the environment (see the file's header).
@@ -145,6 +145,7 @@ a2_wait_update() { # app previous_started_at timeout_s
 
 a2_build_proxy() {
   local out
-  out=$(docker build -q --build-arg "BASE_IMAGE=$ZD_BASE_IMAGE" -t "zerodrop/a2-proxy:$A2_PROXY_TAG" "$A2_DIR/proxy" 2>&1) \
+  out=$(docker build -q --build-arg "BASE_IMAGE=$ZD_BASE_IMAGE" -t "zerodrop/a2-proxy:$A2_PROXY_TAG" \
+      -f "$ZD_ROOT/lib/haproxy/Dockerfile" "$A2_DIR/proxy" 2>&1) \
     || die "building the proxy image failed: $out"
 }
