@@ -8,6 +8,13 @@ A1_HEALTH_TIMEOUT_S=${A1_HEALTH_TIMEOUT_S:-30}
 
 dc() { docker-compose -p "$A1_PROJECT" -f "$A1_DIR/compose.yaml" "$@"; }
 
+# Running containers of a service (docker ps, not `docker-compose ps`: that costs ~1 s a call).
+a1_replicas() {
+  docker ps -q --no-trunc --filter "label=com.docker.compose.project=$A1_PROJECT" \
+    --filter "label=com.docker.compose.service=$1" | sort
+}
+a1_proxy() { a1_replicas proxy | head -1; }
+
 # Version an app runs now, read from its running replicas' image tags (no state file to drift).
 a1_running_version() {
   a1_replicas "$1" | xargs -r docker inspect -f '{{.Config.Image}}' | sed 's/.*://' | sort -u | tail -1
@@ -18,12 +25,6 @@ a1_export_versions() {
   export NODE_APP_VERSION="${NODE_APP_VERSION:-$(a1_running_version node-app)}"
   : "${GO_APP_VERSION:=v1}" "${NODE_APP_VERSION:=v1}"
 }
-# Running containers of a service (docker ps, not `docker-compose ps`: that costs ~1 s a call).
-a1_replicas() {
-  docker ps -q --no-trunc --filter "label=com.docker.compose.project=$A1_PROJECT" \
-    --filter "label=com.docker.compose.service=$1" | sort
-}
-a1_proxy() { a1_replicas proxy | head -1; }
 
 # Builds the release image when missing. ZD_BROKEN=1 (a lab switch) builds it broken: its
 # health check never passes, to prove the abort path.
