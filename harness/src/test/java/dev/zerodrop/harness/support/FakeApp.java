@@ -54,10 +54,14 @@ public final class FakeApp implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + app + "/");
     }
 
-    /** New requests get {@code newVersion}; open streams are told to reconnect. */
+    /**
+     * New requests get {@code newVersion}; streams serving an older version are told to reconnect,
+     * as the real apps do when their old process drains. A stream that already resumed on the new
+     * version is left alone: telling it to reconnect would be a deploy the real apps never make.
+     */
     public void upgrade(String newVersion) {
         version = newVersion;
-        streams.forEach(Stream::reconnect);
+        streams.stream().filter(s -> !s.servedBy.equals(newVersion)).forEach(Stream::reconnect);
     }
 
     @Override
@@ -98,8 +102,12 @@ public final class FakeApp implements AutoCloseable {
         long next = lastEventId != null ? Long.parseLong(lastEventId.trim()) + 1 : seq.incrementAndGet() * 1000;
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0); // chunked
-        Stream stream = new Stream(exchange.getResponseBody());
+        Stream stream = new Stream(exchange.getResponseBody(), servedBy);
         streams.add(stream);
+        // An upgrade between reading the version and joining the set missed this stream: catch up.
+        if (!servedBy.equals(version) || closed) {
+            stream.reconnect();
+        }
         try {
             while (!closed && !stream.reconnect) {
                 stream.send("id: " + next + "\nevent: tick\ndata: {\"app\":\"" + app + "\",\"version\":\"" + servedBy
@@ -120,10 +128,12 @@ public final class FakeApp implements AutoCloseable {
 
     private static final class Stream {
         final OutputStream out;
+        final String servedBy;
         volatile boolean reconnect;
 
-        Stream(OutputStream out) {
+        Stream(OutputStream out, String servedBy) {
             this.out = out;
+            this.servedBy = servedBy;
         }
 
         void send(String event) throws IOException {
