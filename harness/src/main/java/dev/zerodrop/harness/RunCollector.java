@@ -1,9 +1,13 @@
 package dev.zerodrop.harness;
 
-import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.cohort.Cohort;
 import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.record.RecordsWriter;
+import dev.zerodrop.harness.record.RunInfo;
+import dev.zerodrop.harness.report.TimelineAccumulator;
 import dev.zerodrop.harness.traffic.HttpEngine;
 import dev.zerodrop.harness.traffic.RequestSpec;
+import dev.zerodrop.harness.verdict.VerdictAccumulator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,44 +15,57 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Receives every record (from I/O and stream threads), and keeps the live counters the run needs:
- * baseline health, completion of each cohort, the dispatch lag, and the progress figures.
+ * Receives every record (from I/O threads) exactly once and passes it on: to its cohort, to the
+ * incremental verdict and timeline, to records.jsonl, and to memory only when asked. What it keeps
+ * itself is counters — progress figures and versions per target — so memory stays flat however long
+ * the run.
  */
 final class RunCollector implements Consumer<Record>, HttpEngine.Observer {
-    private static final int KEPT_BASELINE_FAILURES = 20;
-
-    private final ConcurrentLinkedQueue<Record> records = new ConcurrentLinkedQueue<>();
-    private final long lateThresholdNanos;
-    private volatile long baselineCount;
-    private final LongAdder baselineDone = new LongAdder();
-    private final ConcurrentLinkedQueue<Record> baselineFailures = new ConcurrentLinkedQueue<>();
-    private final LongAdder steadyDone = new LongAdder();
-    private final LongAdder longDone = new LongAdder();
-    private final LongAdder longWritten = new LongAdder();
+    private final VerdictAccumulator verdict;
+    private final RecordsOutput output;
+    private final RecordsWriter writer;
+    private final ConcurrentLinkedQueue<Record> kept;
+    private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder dispatched = new LongAdder();
-    private final LongAdder late = new LongAdder();
-    private final AtomicLong maxLagNanos = new AtomicLong();
     private final Map<String, Map<String, LongAdder>> versions = new ConcurrentHashMap<>();
+    private volatile TimelineAccumulator timeline;
+    private RunInfo.SteadySpan span = RunInfo.SteadySpan.EMPTY;
 
-    RunCollector(long lateThresholdNanos) {
-        this.lateThresholdNanos = lateThresholdNanos;
+    RunCollector(VerdictAccumulator verdict, RecordsOutput output) {
+        this.verdict = verdict;
+        this.output = output;
+        this.writer = output.file() != null && output.mode() != RecordsOutput.Mode.NONE ? new RecordsWriter(output.file()) : null;
+        this.kept = output.keep() ? new ConcurrentLinkedQueue<>() : null;
     }
 
-    /** Steady requests with seq below this belong to the baseline. */
-    void baselineCount(long count) {
-        this.baselineCount = count;
+    void register(Cohort cohort) {
+        cohorts.put(cohort.name(), cohort);
+    }
+
+    /** Set before the first record: second 0 of the timeline is the first intended request. */
+    void timeline(TimelineAccumulator accumulator) {
+        this.timeline = accumulator;
     }
 
     @Override
     public void accept(Record r) {
-        records.add(r);
+        verdict.add(r);
+        TimelineAccumulator t = timeline;
+        if (t != null) {
+            t.add(r);
+        }
+        if (writer != null && output.mode().writes(r.failed())) {
+            writer.write(r);
+        }
+        if (kept != null) {
+            kept.add(r);
+        }
         if (r.ok()) {
             ok.increment();
             if (r.version() != null) {
@@ -58,55 +75,43 @@ final class RunCollector implements Consumer<Record>, HttpEngine.Observer {
         } else {
             failed.increment();
         }
-        if (r.cohort() == Cohort.STEADY) {
-            steadyDone.increment();
-            if (r.seq() < baselineCount) {
-                baselineDone.increment();
-                if (r.failed() && baselineFailures.size() < KEPT_BASELINE_FAILURES) {
-                    baselineFailures.add(r);
-                }
+        if (r.cohort().equals(Record.STEADY)) {
+            synchronized (this) {
+                span = span.plus(r);
             }
-        } else if (r.cohort() == Cohort.LONG) {
-            longDone.increment();
         }
-    }
-
-    /** A steady request skipped at the in-flight cap never gets a record; count it as settled. */
-    void skipped(long seq) {
-        if (seq < baselineCount) {
-            baselineDone.increment();
+        Cohort cohort = cohorts.get(r.cohort());
+        if (cohort != null) {
+            cohort.observe(r);
         }
     }
 
     @Override
     public void dispatched(RequestSpec spec, long lagNanos) {
-        if (spec.cohort() != Cohort.STEADY) {
-            return;
+        if (spec.cohort().equals(Record.STEADY)) {
+            dispatched.increment();
         }
-        dispatched.increment();
-        if (lagNanos > lateThresholdNanos) {
-            late.increment();
+        Cohort cohort = cohorts.get(spec.cohort());
+        if (cohort != null) {
+            cohort.dispatched(spec, lagNanos);
         }
-        maxLagNanos.accumulateAndGet(lagNanos, Math::max);
     }
 
     @Override
     public void written(RequestSpec spec) {
-        if (spec.cohort() == Cohort.LONG) {
-            longWritten.increment();
+        Cohort cohort = cohorts.get(spec.cohort());
+        if (cohort != null) {
+            cohort.written(spec);
         }
     }
 
-    long baselineDone() { return baselineDone.sum(); }
-    List<Record> baselineFailures() { return new ArrayList<>(baselineFailures); }
-    long steadyDone() { return steadyDone.sum(); }
-    long longDone() { return longDone.sum(); }
-    long longWritten() { return longWritten.sum(); }
     long ok() { return ok.sum(); }
     long failed() { return failed.sum(); }
     long dispatched() { return dispatched.sum(); }
-    long late() { return late.sum(); }
-    long maxLagNanos() { return maxLagNanos.get(); }
+
+    synchronized RunInfo.SteadySpan span() {
+        return span;
+    }
 
     /** {@code go-app v1:2990 v2:10 | node-app v1:3000} */
     String versionsLine() {
@@ -119,7 +124,15 @@ final class RunCollector implements Consumer<Record>, HttpEngine.Observer {
         return line.toString();
     }
 
-    List<Record> records() {
-        return new ArrayList<>(records);
+    /** Every record, when the plan kept them in memory; null otherwise. */
+    List<Record> kept() {
+        return kept == null ? null : new ArrayList<>(kept);
+    }
+
+    /** Flushes and closes records.jsonl. */
+    void close() {
+        if (writer != null) {
+            writer.close();
+        }
     }
 }

@@ -1,8 +1,18 @@
 package dev.zerodrop.harness;
 
+import dev.zerodrop.harness.cohort.CohortSpec;
+import dev.zerodrop.harness.cohort.LongLivedSpec;
+import dev.zerodrop.harness.cohort.SteadySpec;
+import dev.zerodrop.harness.cohort.StreamSpec;
+import dev.zerodrop.harness.record.Channel;
 import dev.zerodrop.harness.record.GeneratorStats;
+import dev.zerodrop.harness.rules.AnswerRules;
+import dev.zerodrop.harness.rules.ValueSource;
+import dev.zerodrop.harness.stream.SegmentedStream;
 import dev.zerodrop.harness.traffic.LoopbackGuard;
+import dev.zerodrop.harness.traffic.RequestTemplate;
 import dev.zerodrop.harness.traffic.Target;
+import dev.zerodrop.harness.traffic.Tls;
 
 import java.net.URI;
 import java.time.Duration;
@@ -13,58 +23,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * What traffic a run fires. Built once, validated once (including the loopback guard), immutable.
+ * What traffic a run fires: the targets (with their requests), a list of cohort specs (steady
+ * first), the success rules, TLS and engine tuning. Built once, validated once (including the
+ * loopback guard), immutable.
  *
  * <pre>{@code
  * TrafficPlan plan = TrafficPlan.builder()
- *     .target("go-app", URI.create("http://127.0.0.1:18081/go-app/"))
- *     .rate(500).longLived(20, Duration.ofSeconds(10), Duration.ofSeconds(20)).streams(10)
- *     .baseline(Duration.ofSeconds(3)).settle(Duration.ofSeconds(5))
+ *     .target("api", URI.create("http://127.0.0.1:8080/health"))
+ *     .rate(200).baseline(Duration.ofSeconds(3)).settle(Duration.ofSeconds(5))
  *     .build();
  * }</pre>
+ * The lab's own traffic is a preset: {@link Presets#lab}.
  */
 public final class TrafficPlan {
     private final List<Target> targets;
-    private final double rate;
-    private final int longLivedCount;
-    private final Duration longLivedMin;
-    private final Duration longLivedMax;
-    private final int streams;
-    private final Duration baseline;
+    private final List<CohortSpec> cohorts;
+    private final AnswerRules rules;
+    private final Tls tls;
     private final Duration settle;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final Duration maxDuration;
-    private final Duration streamInterval;
     private final boolean allowNonLoopback;
-    private final int maxInFlight;
     private final int poolSize;
     private final int ioThreads;
-    private final Duration lateThreshold;
     private final ProgressSink progress;
+    private final RecordsOutput records;
+    private final String preset;
 
-    private TrafficPlan(Builder b) {
-        this.targets = List.copyOf(b.targets);
-        this.rate = b.rate;
-        this.longLivedCount = b.longLivedCount;
-        this.longLivedMin = b.longLivedMin;
-        this.longLivedMax = b.longLivedMax;
-        this.streams = b.streams;
-        this.baseline = b.baseline;
+    private TrafficPlan(Builder b, List<Target> targets, List<CohortSpec> cohorts) {
+        this.targets = List.copyOf(targets);
+        this.cohorts = List.copyOf(cohorts);
+        this.rules = b.rules;
+        this.tls = b.tls;
         this.settle = b.settle;
         this.requestTimeout = b.requestTimeout;
-        this.connectTimeout = b.connectTimeout != null ? b.connectTimeout
-                : min(b.requestTimeout, Duration.ofSeconds(2));
+        this.connectTimeout = b.connectTimeout != null ? b.connectTimeout : min(b.requestTimeout, Duration.ofSeconds(2));
         this.maxDuration = b.maxDuration;
-        this.streamInterval = b.streamInterval;
         this.allowNonLoopback = b.allowNonLoopback;
-        this.maxInFlight = b.maxInFlight;
         this.poolSize = b.poolSize;
         this.ioThreads = b.ioThreads;
-        this.lateThreshold = b.lateThreshold;
         this.progress = b.progress;
+        this.records = b.records;
+        this.preset = b.preset;
     }
 
     public static Builder builder() {
@@ -72,59 +76,56 @@ public final class TrafficPlan {
     }
 
     public List<Target> targets() { return targets; }
+    /** Steady first, then the others in the order they open. */
+    public List<CohortSpec> cohorts() { return cohorts; }
+    public SteadySpec steady() { return (SteadySpec) cohorts.get(0); }
     /** Steady requests per second, over all targets together. */
-    public double rate() { return rate; }
-    public int longLivedCount() { return longLivedCount; }
-    public Duration longLivedMin() { return longLivedMin; }
-    public Duration longLivedMax() { return longLivedMax; }
-    public int streams() { return streams; }
-    public Duration baseline() { return baseline; }
+    public double rate() { return steady().rate(); }
+    public AnswerRules rules() { return rules; }
+    public Tls tls() { return tls; }
+    public Duration baseline() { return steady().baseline(); }
     public Duration settle() { return settle; }
     public Duration requestTimeout() { return requestTimeout; }
     public Duration connectTimeout() { return connectTimeout; }
     public Duration maxDuration() { return maxDuration; }
-    /** The apps' tick interval; a stream with no event for 3x this is cut. */
-    public Duration streamInterval() { return streamInterval; }
-    public Duration streamIdleTimeout() { return streamInterval.multipliedBy(3); }
     public boolean allowNonLoopback() { return allowNonLoopback; }
-    public int maxInFlight() { return maxInFlight; }
     public int poolSize() { return poolSize; }
     public int ioThreads() { return ioThreads; }
-    /** A dispatch later than this is late; too many late ones make the run INCONCLUSIVE. */
-    public Duration lateThreshold() { return lateThreshold; }
     public ProgressSink progress() { return progress; }
+    public RecordsOutput records() { return records; }
+    /** The preset the plan started from, or null. */
+    public String preset() { return preset; }
 
-    /** Sleep of long-lived request k: spread evenly over [min, max]. */
-    public Duration longLivedSleep(int k) {
-        if (longLivedCount <= 1) {
-            return longLivedMin;
-        }
-        long span = longLivedMax.toMillis() - longLivedMin.toMillis();
-        return longLivedMin.plusMillis(Math.round((double) span * k / (longLivedCount - 1)));
+    public List<String> cohortNames() {
+        return cohorts.stream().map(CohortSpec::name).toList();
     }
 
-    /** The plan as plain values, for report.json. */
+    /** The plan as plain values, for report.json. Header values never appear: only their names. */
     public Map<String, Object> describe() {
         Map<String, Object> map = new LinkedHashMap<>();
-        Map<String, String> targetMap = new LinkedHashMap<>();
-        targets.forEach(t -> targetMap.put(t.name(), t.uri().toString()));
+        map.put("preset", preset);
+        Map<String, Object> targetMap = new LinkedHashMap<>();
+        for (Target t : targets) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("url", t.uri().toString());
+            one.put("requests", t.requests().stream().map(RequestTemplate::describe).toList());
+            one.put("channels", t.channels().stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
+            targetMap.put(t.name(), one);
+        }
         map.put("targets", targetMap);
-        map.put("rate", rate);
-        map.put("longLived", longLivedCount);
-        map.put("longLivedMinMillis", longLivedMin.toMillis());
-        map.put("longLivedMaxMillis", longLivedMax.toMillis());
-        map.put("streams", streams);
-        map.put("baselineMillis", baseline.toMillis());
+        Map<String, Object> cohortMap = new LinkedHashMap<>();
+        cohorts.forEach(c -> cohortMap.put(c.name(), c.describe()));
+        map.put("cohorts", cohortMap);
+        map.put("rules", rules.describe());
+        map.put("tls", tls.describe());
         map.put("settleMillis", settle.toMillis());
         map.put("requestTimeoutMillis", requestTimeout.toMillis());
         map.put("connectTimeoutMillis", connectTimeout.toMillis());
         map.put("maxDurationMillis", maxDuration.toMillis());
-        map.put("streamIntervalMillis", streamInterval.toMillis());
         map.put("allowNonLoopback", allowNonLoopback);
-        map.put("maxInFlight", maxInFlight);
         map.put("poolSize", poolSize);
         map.put("ioThreads", ioThreads);
-        map.put("lateThresholdMillis", lateThreshold.toMillis());
+        map.put("records", records.mode().name().toLowerCase(java.util.Locale.ROOT));
         return map;
     }
 
@@ -147,34 +148,66 @@ public final class TrafficPlan {
 
     public static final class Builder {
         private final List<Target> targets = new ArrayList<>();
+        private final List<CohortSpec> extraCohorts = new ArrayList<>();
+        /** What a target added by URL is sent: a GET of its path unless a preset says otherwise. */
+        private Function<URI, List<RequestTemplate>> defaultRequests = uri -> List.of(RequestTemplate.get(Target.pathAndQuery(uri)));
+        private List<Channel> defaultChannels = List.of(Channel.NEW, Channel.REUSED);
         private double rate = 100;
         private int longLivedCount;
         private Duration longLivedMin = Duration.ofSeconds(10);
         private Duration longLivedMax = Duration.ofSeconds(20);
+        private String longQuery = LongLivedSpec.LAB_QUERY;
         private int streams;
+        private String streamPath;
+        private String reconnectEvent;
+        private SegmentedStream.IdRule streamIds = SegmentedStream.IdRule.CONSECUTIVE;
+        private List<ValueSource> eventVersion = List.of(ValueSource.parse("json:/version"));
+        private List<ValueSource> eventInstance = List.of(ValueSource.parse("json:/instance"));
+        private Duration streamInterval = Duration.ofSeconds(1);
         private Duration baseline = Duration.ofSeconds(3);
         private Duration settle = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout;
         private Duration maxDuration = Duration.ofMinutes(5);
-        private Duration streamInterval = Duration.ofSeconds(1);
         private boolean allowNonLoopback;
         private int maxInFlight = defaultMaxInFlight();
         private int poolSize = 64;
         private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Duration lateThreshold = Duration.ofMillis((long) GeneratorStats.DEFAULT_LATE_THRESHOLD_MILLIS);
         private ProgressSink progress = ProgressSink.lines(System.err);
+        private AnswerRules rules = AnswerRules.defaults();
+        private Tls tls = Tls.defaults();
+        private RecordsOutput records = RecordsOutput.inMemory();
+        private String preset;
 
-        private Builder() {
+        Builder() {
         }
 
+        /** A target at {@code uri}, sent the default requests (a GET of its path, or the preset's). */
         public Builder target(String name, URI uri) {
-            targets.add(new Target(name, uri));
+            targets.add(new Target(name, uri, defaultRequests.apply(uri), defaultChannels));
             return this;
         }
 
         public Builder target(Target target) {
             targets.add(Objects.requireNonNull(target));
+            return this;
+        }
+
+        public List<Target> targets() {
+            return List.copyOf(targets);
+        }
+
+        /** Replaces the targets (a targets file, or a preset's targets the user overrides). */
+        public Builder clearTargets() {
+            targets.clear();
+            return this;
+        }
+
+        /** What targets added by URL afterwards are sent, and on which channels (presets set these). */
+        public Builder defaultRequests(Function<URI, List<RequestTemplate>> requests, List<Channel> channels) {
+            this.defaultRequests = Objects.requireNonNull(requests);
+            this.defaultChannels = List.copyOf(channels);
             return this;
         }
 
@@ -184,7 +217,7 @@ public final class TrafficPlan {
             return this;
         }
 
-        /** {@code count} slow GETs ({@code ?sleep=}), sleeps spread evenly over [min, max], opened before the upgrade. */
+        /** {@code count} slow requests, durations spread evenly over [min, max], opened before the upgrade. */
         public Builder longLived(int count, Duration min, Duration max) {
             this.longLivedCount = count;
             this.longLivedMin = min;
@@ -192,9 +225,50 @@ public final class TrafficPlan {
             return this;
         }
 
+        /** The query that makes a request slow, {@code {ms}} replaced by its duration (default the lab's {@code sleep={ms}}). */
+        public Builder longQuery(String query) {
+            this.longQuery = query;
+            return this;
+        }
+
         /** SSE streams spread over the targets, each delivering its first event before the upgrade. */
         public Builder streams(int count) {
             this.streams = count;
+            return this;
+        }
+
+        /** Relative to each target ({@code stream}) or absolute ({@code /events}). */
+        public Builder streamPath(String path) {
+            this.streamPath = path;
+            return this;
+        }
+
+        /** The event that asks the client to resume elsewhere; null: a complete response is the clean end. */
+        public Builder reconnectEvent(String event) {
+            this.reconnectEvent = event;
+            return this;
+        }
+
+        public Builder streamIds(SegmentedStream.IdRule rule) {
+            this.streamIds = Objects.requireNonNull(rule);
+            return this;
+        }
+
+        public Builder eventVersion(List<ValueSource> version, List<ValueSource> instance) {
+            this.eventVersion = List.copyOf(version);
+            this.eventInstance = List.copyOf(instance);
+            return this;
+        }
+
+        public Builder streamInterval(Duration d) {
+            this.streamInterval = d;
+            return this;
+        }
+
+        /** Another cohort (a WebSocket cohort, say), opened after the built-in ones. */
+        public Builder cohort(CohortSpec spec) {
+            extraCohorts.removeIf(c -> c.name().equals(spec.name()));
+            extraCohorts.add(Objects.requireNonNull(spec));
             return this;
         }
 
@@ -224,11 +298,6 @@ public final class TrafficPlan {
         /** Hard cap on the whole run: traffic stops and the upgrade is killed at this point. */
         public Builder maxDuration(Duration d) {
             this.maxDuration = d;
-            return this;
-        }
-
-        public Builder streamInterval(Duration d) {
-            this.streamInterval = d;
             return this;
         }
 
@@ -266,6 +335,30 @@ public final class TrafficPlan {
             return this;
         }
 
+        public Builder rules(AnswerRules answerRules) {
+            this.rules = Objects.requireNonNull(answerRules);
+            return this;
+        }
+
+        public AnswerRules rules() {
+            return rules;
+        }
+
+        public Builder tls(Tls settings) {
+            this.tls = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        public Builder records(RecordsOutput output) {
+            this.records = Objects.requireNonNull(output);
+            return this;
+        }
+
+        Builder preset(String name) {
+            this.preset = name;
+            return this;
+        }
+
         /** Validates everything; throws IllegalArgumentException with a message that says what to fix. */
         public TrafficPlan build() {
             require(!targets.isEmpty(), "at least one target is needed");
@@ -273,23 +366,34 @@ public final class TrafficPlan {
             for (Target t : targets) {
                 require(names.add(t.name()), "duplicate target name: " + t.name());
             }
-            require(rate > 0 && rate <= 100_000, "rate must be in (0, 100000] req/s: " + rate);
-            require(longLivedCount >= 0 && longLivedCount <= 1000, "long-lived count must be in [0, 1000]");
-            require(!longLivedMin.isNegative() && longLivedMin.compareTo(longLivedMax) <= 0,
-                    "long-lived sleeps need 0 <= min <= max");
-            require(streams >= 0 && streams <= 50, "streams must be in [0, 50]");
-            require(!baseline.isNegative(), "baseline must not be negative");
+            List<CohortSpec> cohorts = new ArrayList<>();
+            cohorts.add(new SteadySpec(rate, baseline, maxInFlight, lateThreshold));
+            // A cohort with nothing to do is left out: it would only add "0/0" noise to every report.
+            LongLivedSpec longLived = new LongLivedSpec(longLivedCount, longLivedMin, longLivedMax, longQuery);
+            StreamSpec stream = new StreamSpec(streams, streamPath, streamInterval, reconnectEvent, streamIds,
+                    eventVersion, eventInstance);
+            longLived.validate(targets);
+            stream.validate(targets);
+            if (longLivedCount > 0) {
+                cohorts.add(longLived);
+            }
+            if (streams > 0) {
+                cohorts.add(stream);
+            }
+            cohorts.addAll(extraCohorts);
+            Set<String> cohortNames = new HashSet<>();
+            for (CohortSpec c : cohorts) {
+                require(cohortNames.add(c.name()), "duplicate cohort name: " + c.name());
+                c.validate(targets);
+            }
             require(!settle.isNegative(), "settle must not be negative");
             require(requestTimeout.toMillis() > 0, "request timeout must be positive");
             require(connectTimeout == null || connectTimeout.toMillis() > 0, "connect timeout must be positive");
             require(maxDuration.toMillis() > 0, "max duration must be positive");
-            require(streamInterval.toMillis() > 0, "stream interval must be positive");
-            require(maxInFlight >= 1, "max in-flight must be at least 1");
             require(poolSize >= 1 && poolSize <= 10_000, "pool size must be in [1, 10000]");
             require(ioThreads >= 1 && ioThreads <= 16, "io threads must be in [1, 16]");
-            require(lateThreshold.toMillis() >= 1, "late threshold must be at least 1 ms");
             LoopbackGuard.check(targets, allowNonLoopback);
-            return new TrafficPlan(this);
+            return new TrafficPlan(this, targets, cohorts);
         }
 
         private static void require(boolean condition, String message) {

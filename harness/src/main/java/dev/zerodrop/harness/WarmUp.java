@@ -1,9 +1,15 @@
-package dev.zerodrop.harness.traffic;
+package dev.zerodrop.harness;
 
-import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.record.Channel;
+import dev.zerodrop.harness.traffic.Connector;
+import dev.zerodrop.harness.traffic.HttpEngine;
+import dev.zerodrop.harness.traffic.RequestSpec;
+import dev.zerodrop.harness.traffic.RequestTemplate;
+import dev.zerodrop.harness.traffic.Target;
+import dev.zerodrop.harness.traffic.TimeBase;
+import dev.zerodrop.harness.traffic.Tls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -31,7 +37,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A cold JVM spends the first few hundred milliseconds loading and compiling Netty's classes, which
@@ -52,7 +57,7 @@ public final class WarmUp {
         }
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("zerodrop-warmup", true));
         try {
-            Channel server = new ServerBootstrap()
+            io.netty.channel.Channel server = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -63,11 +68,12 @@ public final class WarmUp {
                     })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            Target target = new Target("warm-up", URI.create("http://127.0.0.1:" + port + "/"));
+            URI uri = URI.create("http://127.0.0.1:" + port + "/");
+            Target target = Target.of("warm-up", uri).withRequests(Presets.labRequests(uri));
             CountDownLatch done = new CountDownLatch(REQUESTS);
-            AtomicLong ids = new AtomicLong();
-            try (HttpEngine engine = new HttpEngine(List.of(target), new HttpEngine.Config(Duration.ofSeconds(1), 8, 1),
-                    TimeBase.start(), r -> done.countDown(), (spec, lag) -> { }, ids::incrementAndGet)) {
+            try (Connector connector = new Connector(1, Duration.ofSeconds(1), Tls.defaults(), List.of(target), TimeBase.start());
+                 HttpEngine engine = new HttpEngine(List.of(target), connector, 8, Presets.labRules(),
+                         r -> done.countDown(), (spec, lag) -> { })) {
                 // Bounded in count and time: on a busy machine a shorter warm-up is fine.
                 long now = System.nanoTime();
                 long deadline = now + TimeUnit.MILLISECONDS.toNanos(1500);
@@ -75,9 +81,9 @@ public final class WarmUp {
                 for (int i = 0; i < REQUESTS && System.nanoTime() < deadline; i++) {
                     long k = i;
                     sent++;
-                    engine.send(new RequestSpec(Cohort.STEADY, k, 0, k % 2 == 0 ? dev.zerodrop.harness.record.Channel.NEW
-                            : dev.zerodrop.harness.record.Channel.REUSED, (k / 2) % 2 == 1, "/", now,
-                            TimeUnit.SECONDS.toNanos(2)));
+                    RequestTemplate request = target.requests().get((int) ((k / 2) % 2));
+                    engine.send(new RequestSpec("warm-up", k, 0, k % 2 == 0 ? Channel.NEW : Channel.REUSED, request,
+                            now, TimeUnit.SECONDS.toNanos(2)));
                     if (i % 50 == 49) {
                         awaitAtMost(done, REQUESTS - i - 1, deadline);
                     }
@@ -104,7 +110,7 @@ public final class WarmUp {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer(HttpEngine.GREETING + "warm-up v0 (w)", StandardCharsets.UTF_8));
+                    Unpooled.copiedBuffer("Hi! from warm-up v0 (w)", StandardCharsets.UTF_8));
             HttpUtil.setContentLength(response, response.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             HttpUtil.setKeepAlive(response, keepAlive);

@@ -1,6 +1,5 @@
 package dev.zerodrop.harness;
 
-import dev.zerodrop.harness.record.Record;
 import dev.zerodrop.harness.record.RecordsJson;
 import dev.zerodrop.harness.report.Reports;
 import dev.zerodrop.harness.report.Summary;
@@ -22,11 +21,11 @@ public final class AllureAttachments {
      * @param name      prefix for the attachment names, e.g. "approach_1 deploy-v2"
      */
     public static void attach(RunResult r, Path reportDir, String name) {
-        Allure.addAttachment(name + ": verdict", "text/plain", Summary.render(r), ".txt");
+        Allure.addAttachment(name + ": verdict", "text/plain", Summary.render(r.info(), r.verdict()), ".txt");
         attachFile(name + ": report.json", "application/json", reportDir.resolve(Reports.REPORT_JSON), ".json");
         attachFile(name + ": timeline", "image/png", reportDir.resolve(Reports.TIMELINE_PNG), ".png");
-        String failed = r.records().stream().filter(Record::failed).limit(10_000)
-                .map(RecordsJson::toJson).collect(Collectors.joining("\n"));
+        // The verdict keeps the first failed records (bounded), whether or not the run kept them all.
+        String failed = r.verdict().failedRecords().stream().map(RecordsJson::toJson).collect(Collectors.joining("\n"));
         Allure.addAttachment(name + ": failed records", "application/x-ndjson",
                 failed.isEmpty() ? "(none)" : failed + "\n", ".jsonl");
     }

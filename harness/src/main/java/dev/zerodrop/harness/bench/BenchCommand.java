@@ -1,6 +1,5 @@
-package dev.zerodrop.harness.cli;
+package dev.zerodrop.harness.bench;
 
-import dev.zerodrop.harness.traffic.ClosedLoop;
 import dev.zerodrop.harness.traffic.LoopbackGuard;
 import dev.zerodrop.harness.traffic.Target;
 import org.HdrHistogram.Histogram;
@@ -19,7 +18,7 @@ import java.util.concurrent.Callable;
         header = "Closed-loop maximum throughput, to compare with wrk.", sortOptions = false,
         description = {"N keep-alive connections, each sending its next GET as soon as the answer arrives "
                 + "(like wrk). Measures the harness, not a deployment."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -30,7 +29,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Keep-alive connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "5s", converter = dev.zerodrop.harness.cli.Durations.class,
             description = "How long (default: ${DEFAULT-VALUE}).")
     Duration duration;
 

@@ -1,4 +1,7 @@
-package dev.zerodrop.harness.traffic;
+package dev.zerodrop.harness.bench;
+
+import dev.zerodrop.harness.traffic.Http;
+import dev.zerodrop.harness.traffic.Target;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -48,7 +51,7 @@ public final class ClosedLoop {
         EventLoopGroup group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("zerodrop-bench", true));
         List<Worker> workers = new ArrayList<>();
         try {
-            InetSocketAddress address = new InetSocketAddress(target.uri().getHost(), target.port());
+            InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, and sums like {@code 1m30s}. */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+public final class Durations implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     @Override
@@ -16,7 +16,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         return parse(value);
     }
 
-    static Duration parse(String value) {
+    public static Duration parse(String value) {
         String text = value.trim().toLowerCase(Locale.ROOT);
         Matcher m = PART.matcher(text);
         double millis = 0;
@@ -42,10 +42,10 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
     }
 
     /** {@code 10s-20s}, or a single duration for min = max. */
-    record Range(Duration min, Duration max) {
+    public record Range(Duration min, Duration max) {
     }
 
-    static final class RangeConverter implements CommandLine.ITypeConverter<Range> {
+    public static final class RangeConverter implements CommandLine.ITypeConverter<Range> {
         @Override
         public Range convert(String value) {
             int dash = value.indexOf('-');

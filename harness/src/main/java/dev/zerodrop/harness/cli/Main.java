@@ -6,10 +6,12 @@ import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TargetUnreachableException;
 import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
+import dev.zerodrop.harness.bench.BenchCommand;
+import dev.zerodrop.harness.record.RunInfo;
 import dev.zerodrop.harness.report.ReportFiles;
 import dev.zerodrop.harness.report.Reports;
 import dev.zerodrop.harness.report.Summary;
-import dev.zerodrop.harness.traffic.Target;
+import dev.zerodrop.harness.stream.SegmentedStream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,89 +27,41 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The command line: {@code zerodrop-harness --target URL --during "./deploy v2"}. */
 @Command(name = "zerodrop-harness",
         mixinStandardHelpOptions = true,
-        version = "zerodrop-harness 1.0.0",
+        version = RunInfo.HARNESS,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Fires open-model HTTP traffic around an upgrade and decides whether it dropped a single request.",
+        header = "Fires open-model HTTP traffic around a deploy and decides whether it dropped a single request.",
         description = {
                 "",
-                "Steady traffic runs on a fixed clock: --rate requests per second, split over the targets, "
-                        + "on new and reused connections, GET and POST, never retried. After a clean baseline "
-                        + "the long-lived requests and SSE streams are opened, the --during command runs, "
-                        + "traffic settles, and every attempt is judged. With --duration there is no command: "
-                        + "a plain timed attack.",
+                "Steady traffic runs on a fixed clock: --rate requests per second, split over the targets, on new and "
+                        + "reused connections, never retried. After a clean baseline the long-lived requests and "
+                        + "streams are opened, the --during command runs (your deploy: kubectl rollout restart, "
+                        + "aws ecs update-service, an Ansible play...), traffic settles, and every attempt is judged "
+                        + "by the success rules. With --duration there is no command: a plain timed attack.",
                 ""},
-        subcommands = {AttackCommand.class, BenchCommand.class, ReportCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {AttackCommand.class, BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  PASS: every request succeeded, and the generator kept its schedule",
                 "  1  FAIL (a request failed) or INCONCLUSIVE (the generator fell behind)",
-                "  2  bad usage, or the target was unreachable/unhealthy before the upgrade",
+                "  2  bad usage, or the target was unreachable/unhealthy before the deploy",
                 "",
                 "Examples:",
-                "  zerodrop-harness --target http://127.0.0.1:18081/go-app/ \\",
-                "      --target http://127.0.0.1:18081/node-app/ --rate 500 \\",
-                "      --long-lived 20 --streams 10 \\",
-                "      --during './approach_1/deploy-apps go-app node-app v2'",
-                "  zerodrop-harness --target http://127.0.0.1:18080/ --duration 30s",
+                "  zerodrop-harness --target https://127.0.0.1:8443/health --cacert ca.pem \\",
+                "      --during 'kubectl rollout restart deploy/api && kubectl rollout status deploy/api' \\",
+                "      --junit verdict.xml",
+                "  zerodrop-harness --targets targets.txt --expect-status 200,204 --duration 30s",
+                "  zerodrop-harness --preset lab --base http://127.0.0.1:18081 \\",
+                "      --during 'approach_1/deploy go-app node-app v2'",
                 "  zerodrop-harness report harness-out/20250101-120000"})
 public final class Main implements Callable<Integer> {
-
-    /** Options every traffic-sending command shares. */
-    static final class TrafficOptions {
-        // Checked in plan(), not by picocli: a required option here would also be demanded of subcommands.
-        @Option(names = "--target", paramLabel = "[NAME=]URL",
-                description = "Where traffic goes (repeatable). NAME defaults to the URL's last path segment, "
-                        + "else its host. Loopback only unless --allow-remote.")
-        List<String> targets;
-
-        @Option(names = "--rate", paramLabel = "REQ/S", defaultValue = "100",
-                description = "Steady requests per second over all targets (default: ${DEFAULT-VALUE}).")
-        double rate;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
-                description = "A request with no full answer within this fails as TIMEOUT (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(names = "--max-in-flight", paramLabel = "N",
-                description = "Requests open at once, at most; beyond it requests are skipped and the run is "
-                        + "INCONCLUSIVE (default: 20000, less if the open-file limit is lower).")
-        Integer maxInFlight;
-
-        @Option(names = "--io-threads", paramLabel = "N", defaultValue = "2",
-                description = "Event-loop threads (default: ${DEFAULT-VALUE}).")
-        int ioThreads;
-
-        @Option(names = "--allow-remote", description = "Allow targets that are not loopback addresses.")
-        boolean allowRemote;
-
-        @Option(names = "--quiet", description = "No progress line and no echo of the command's output.")
-        boolean quiet;
-
-        TrafficPlan.Builder plan(CommandLine.Model.CommandSpec spec, ProgressSink sink) {
-            if (targets == null || targets.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--target=[NAME=]URL'");
-            }
-            TrafficPlan.Builder plan = TrafficPlan.builder()
-                    .rate(rate)
-                    .requestTimeout(timeout)
-                    .ioThreads(ioThreads)
-                    .allowNonLoopback(allowRemote)
-                    .progress(sink);
-            if (maxInFlight != null) {
-                plan.maxInFlight(maxInFlight);
-            }
-            targets.forEach(t -> plan.target(Target.parse(t)));
-            return plan;
-        }
-    }
 
     /** Exactly one of: a plain attack, or a command to run under traffic. */
     static final class Mode {
@@ -137,30 +91,51 @@ public final class Main implements Callable<Integer> {
             description = "Traffic after the command returns (default: 5s with --during, 0 with --duration).")
     Duration settle;
 
-    @Option(names = "--long-lived", paramLabel = "N", defaultValue = "0",
-            description = "Slow requests (?sleep=) in flight while the command runs (default: ${DEFAULT-VALUE}).")
-    int longLived;
+    @Option(names = "--long-lived", paramLabel = "N",
+            description = "Slow requests in flight while the command runs (default: 0; lab: 20).")
+    Integer longLived;
 
-    @Option(names = "--long-sleep", paramLabel = "MIN-MAX", defaultValue = "10s-20s",
-            converter = Durations.RangeConverter.class,
-            description = "Their sleeps, spread evenly over the range (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--long-sleep", paramLabel = "MIN-MAX", converter = Durations.RangeConverter.class,
+            description = "Their durations, spread evenly over the range (default: 10s-20s).")
     Durations.Range longSleep;
 
-    @Option(names = "--streams", paramLabel = "N", defaultValue = "0",
-            description = "SSE streams to <target>stream, open across the command (default: ${DEFAULT-VALUE}).")
-    int streams;
+    @Option(names = "--long-query", paramLabel = "QUERY",
+            description = "Query that makes a request slow, {ms} replaced by its duration (default: sleep={ms}).")
+    String longQuery;
 
-    @Option(names = "--stream-interval", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
-            description = "The apps' tick interval; a stream silent for 3x this is cut (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--streams", paramLabel = "N",
+            description = "Server-sent-event streams open across the command (default: 0; lab: 10).")
+    Integer streams;
+
+    @Option(names = "--stream-path", paramLabel = "PATH",
+            description = "Where the streams are: relative to each target (events) or absolute (/events) (lab: stream).")
+    String streamPath;
+
+    @Option(names = "--stream-interval", paramLabel = "DURATION", converter = Durations.class,
+            description = "The server's event interval; a segment silent for 3x this is cut (default: 1s).")
     Duration streamInterval;
 
-    @Option(names = "--max-duration", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.class,
-            description = "Hard cap on the whole run; the command is killed at it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stream-reconnect-event", paramLabel = "TYPE",
+            description = "The event that asks the client to resume on a new connection (lab: reconnect). "
+                    + "Without it, a complete response is the clean end of a segment.")
+    String reconnectEvent;
+
+    @Option(names = "--stream-ids", paramLabel = "consecutive|none",
+            description = "Gap rule on integer event ids: each must be the previous + 1, also across a resume "
+                    + "(default: consecutive).")
+    String streamIds;
+
+    @Option(names = "--max-duration", paramLabel = "DURATION", converter = Durations.class,
+            description = "Hard cap on the whole run; the command is killed at it (default: 10m).")
     Duration maxDuration;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where reports go (default: harness-out/<timestamp> in the current directory).")
     Path out;
+
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write the verdict as JUnit XML (a test case per target and cohort) for CI systems.")
+    Path junit;
 
     private final boolean interactive;
 
@@ -203,27 +178,60 @@ public final class Main implements Callable<Integer> {
                     "Missing required option: --duration=DURATION or --during=COMMAND");
         }
         boolean attack = mode.duration != null;
+        Path dir = out != null ? out : defaultOut();
         ProgressSink sink = sink(spec, traffic.quiet, interactive);
-        TrafficPlan plan = traffic.plan(spec, sink)
-                .baseline(baseline != null ? baseline : attack ? Duration.ZERO : Duration.ofSeconds(3))
-                .settle(settle != null ? settle : attack ? Duration.ZERO : Duration.ofSeconds(5))
-                .longLived(longLived, longSleep.min(), longSleep.max())
-                .streams(streams)
-                .streamInterval(streamInterval)
-                .maxDuration(maxDuration)
-                .build();
+        TrafficPlan.Builder plan = traffic.plan(spec, sink, dir.resolve("records.jsonl"));
+        if (baseline != null || traffic.preset == null) {
+            plan.baseline(baseline != null ? baseline : attack ? Duration.ZERO : Duration.ofSeconds(3));
+        }
+        if (settle != null || traffic.preset == null) {
+            plan.settle(settle != null ? settle : attack ? Duration.ZERO : Duration.ofSeconds(5));
+        }
+        if (attack && traffic.preset != null) {
+            plan.baseline(baseline != null ? baseline : Duration.ZERO).settle(settle != null ? settle : Duration.ZERO);
+        }
+        if (longLived != null || longSleep != null) {
+            Durations.Range range = longSleep != null ? longSleep
+                    : new Durations.Range(Duration.ofSeconds(10), Duration.ofSeconds(20));
+            plan.longLived(longLived != null ? longLived : 20, range.min(), range.max());
+        }
+        if (longQuery != null) {
+            plan.longQuery(longQuery);
+        }
+        if (streams != null) {
+            plan.streams(streams);
+        }
+        if (streamPath != null) {
+            plan.streamPath(streamPath);
+        }
+        if (streamInterval != null) {
+            plan.streamInterval(streamInterval);
+        }
+        if (reconnectEvent != null) {
+            plan.reconnectEvent(reconnectEvent.isEmpty() ? null : reconnectEvent);
+        }
+        if (streamIds != null) {
+            try {
+                plan.streamIds(SegmentedStream.IdRule.valueOf(streamIds.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--stream-ids: '" + streamIds + "': use consecutive or none");
+            }
+        }
+        plan.maxDuration(maxDuration != null ? maxDuration : Duration.ofMinutes(10));
+        TrafficPlan built = plan.build();
         Upgrade upgrade = attack ? Upgrade.none(mode.duration)
                 : Upgrade.command(List.of("bash", "-c", mode.during), Path.of("").toAbsolutePath(), Map.of());
-        RunResult result = Harness.run(plan, upgrade);
-        return finish(spec, result, out != null ? out : defaultOut());
+        RunResult result = Harness.run(built, upgrade);
+        return finish(spec, result, dir, junit);
     }
 
     /** Prints the summary, writes the reports, maps the verdict to the exit code. */
-    static int finish(CommandLine.Model.CommandSpec spec, RunResult result, Path dir) throws IOException {
-        ReportFiles files = Reports.write(result, dir);
-        spec.commandLine().getOut().print(Summary.render(result));
+    static int finish(CommandLine.Model.CommandSpec spec, RunResult result, Path dir, Path junit) throws IOException {
+        ReportFiles files = Reports.write(result, dir, junit);
+        spec.commandLine().getOut().print(Summary.render(result.info(), result.verdict()));
         spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().println("reports: " + files.reportJson().getParent());
+        spec.commandLine().getErr().println("reports: " + files.reportJson().getParent()
+                + (junit != null ? " (JUnit: " + junit + ")" : ""));
         return result.verdict().pass() ? 0 : 1;
     }
 

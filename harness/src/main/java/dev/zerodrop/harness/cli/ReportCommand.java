@@ -1,35 +1,32 @@
 package dev.zerodrop.harness.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.zerodrop.harness.ProgressSink;
-import dev.zerodrop.harness.RunResult;
-import dev.zerodrop.harness.TrafficPlan;
-import dev.zerodrop.harness.record.GeneratorStats;
-import dev.zerodrop.harness.record.Record;
 import dev.zerodrop.harness.record.RecordsJson;
-import dev.zerodrop.harness.record.UpgradeWindow;
+import dev.zerodrop.harness.record.RunInfo;
+import dev.zerodrop.harness.report.JUnitXml;
 import dev.zerodrop.harness.report.Reports;
 import dev.zerodrop.harness.report.Summary;
 import dev.zerodrop.harness.verdict.Settings;
 import dev.zerodrop.harness.verdict.Verdict;
+import dev.zerodrop.harness.verdict.VerdictAccumulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Judges a finished run again from its files: the verdict is a pure function of them. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         header = "Re-judges a finished run from its files.",
-        description = {"Recomputes the verdict of a finished run from its records.jsonl and report.json and "
-                + "prints the summary. Sends no traffic. Exit code as for a run."})
+        description = {"Recomputes the verdict of a finished run from its records.jsonl (or .gz) and report.json and "
+                + "prints the summary. Sends no traffic. When the run kept only some records (--records failed|none), "
+                + "the verdict stored in report.json is shown instead, and said so. Exit code as for a run."})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,23 +34,46 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A run's output directory.")
     Path dir;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the verdict as JUnit XML.")
+    Path junit;
+
     @Override
     public Integer call() throws IOException {
-        JsonNode report = RecordsJson.MAPPER.readTree(dir.resolve(Reports.REPORT_JSON).toFile());
-        List<Record> records = RecordsJson.readJsonl(dir.resolve(Reports.RECORDS_JSONL));
-        UpgradeWindow window = RecordsJson.MAPPER.treeToValue(report.get("window"), UpgradeWindow.class);
-        GeneratorStats generator = RecordsJson.MAPPER.treeToValue(report.get("generator"), GeneratorStats.class);
-        // The plan is only needed for the summary's target list: nothing is sent, so any address is fine.
-        TrafficPlan.Builder plan = TrafficPlan.builder().allowNonLoopback(true).progress(ProgressSink.none());
-        for (Iterator<Map.Entry<String, JsonNode>> it = report.path("plan").path("targets").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> target = it.next();
-            plan.target(target.getKey(), URI.create(target.getValue().asText()));
+        Path reportFile = dir.resolve(Reports.REPORT_JSON);
+        if (!Files.isRegularFile(reportFile)) {
+            throw new IllegalArgumentException("no " + Reports.REPORT_JSON + " in " + dir + ": not a run's output directory");
         }
-        Verdict verdict = Verdict.of(records, window, Settings.of(generator));
-        RunResult result = new RunResult(plan.build(), records, window, generator, verdict,
-                report.path("startedAtMillis").asDouble(), report.path("endedAtMillis").asDouble());
-        spec.commandLine().getOut().print(Summary.render(result));
+        JsonNode report;
+        try {
+            report = RecordsJson.MAPPER.readTree(reportFile.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(reportFile + " is not valid JSON: " + e.getMessage());
+        }
+        int schema = report.path("schemaVersion").asInt(1);
+        if (schema != Reports.SCHEMA_VERSION) {
+            throw new IllegalArgumentException(reportFile + " has schemaVersion " + schema + "; this harness reads "
+                    + Reports.SCHEMA_VERSION + " (re-run it, or use the harness that wrote it)");
+        }
+        RunInfo info = RecordsJson.MAPPER.treeToValue(report.get("run"), RunInfo.class);
+        Path records = Reports.recordsFile(dir);
+        Verdict verdict;
+        String how;
+        if (records != null && "all".equals(info.records())) {
+            Settings settings = Settings.of(info.generator(), List.copyOf(info.targets().keySet()), info.cohorts());
+            VerdictAccumulator accumulator = new VerdictAccumulator(settings, info.window());
+            RecordsJson.forEach(records, accumulator::add);
+            verdict = accumulator.verdict(info.window());
+            how = "re-judged from " + records.getFileName();
+        } else {
+            verdict = RecordsJson.MAPPER.treeToValue(report.get("verdict"), Verdict.class);
+            how = "the verdict stored in report.json (records kept: " + info.records() + ")";
+        }
+        spec.commandLine().getOut().print(Summary.render(info, verdict));
         spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().println("report: " + how);
+        if (junit != null) {
+            JUnitXml.write(info, verdict, junit);
+        }
         return verdict.pass() ? 0 : 1;
     }
 }

@@ -10,6 +10,11 @@ package dev.zerodrop.harness.record;
  * @param maxLagMillis         the worst dispatch lag
  * @param overload             requests skipped because the in-flight cap was reached (k6's dropped iterations)
  * @param stoppedByMaxDuration the run hit its hard time cap
+ * @param lagP50Millis         median dispatch lag (send start minus intended time)
+ * @param lagP99Millis         99th percentile of the dispatch lag
+ * @param onTime               dispatches that started within 1 ms of their intended time
+ * @param firstSendAtMs        epoch ms of the first steady dispatch, null if none
+ * @param lastSendAtMs         epoch ms of the last steady dispatch, null if none
  */
 public record GeneratorStats(
         long scheduled,
@@ -18,7 +23,12 @@ public record GeneratorStats(
         double maxLagMillis,
         long overload,
         double lateThresholdMillis,
-        boolean stoppedByMaxDuration) {
+        boolean stoppedByMaxDuration,
+        double lagP50Millis,
+        double lagP99Millis,
+        long onTime,
+        Double firstSendAtMs,
+        Double lastSendAtMs) {
 
     /**
      * A dispatch later than this counts as late. 100 ms, not less: on the lab's two shared cores
@@ -26,4 +36,16 @@ public record GeneratorStats(
      * nothing, while a gap long enough to miss a deployment's drop window is not.
      */
     public static final double DEFAULT_LATE_THRESHOLD_MILLIS = 100;
+
+    /** Stats with only the verdict-relevant figures (tests, hand-made runs). */
+    public static GeneratorStats of(long scheduled, long sent, long late, double maxLagMillis, long overload,
+                                    boolean stoppedByMaxDuration) {
+        return new GeneratorStats(scheduled, sent, late, maxLagMillis, overload, DEFAULT_LATE_THRESHOLD_MILLIS,
+                stoppedByMaxDuration, 0, 0, sent, null, null);
+    }
+
+    /** Dispatches per second between the first and the last one. */
+    public double achievedRate() {
+        return sent < 2 || firstSendAtMs == null || !(lastSendAtMs > firstSendAtMs) ? 0 : (sent - 1) * 1000 / (lastSendAtMs - firstSendAtMs);
+    }
 }

@@ -8,21 +8,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * <p>Times are epoch milliseconds with sub-millisecond fractions. {@code intendedAtMs} is when the
  * schedule said the request was due; latency is measured from it, so a stall that delays sending
- * still shows up as latency (no coordinated omission).
+ * still shows up as latency (no coordinated omission). Header values and bodies are never recorded.
  *
- * @param seq            index within its cohort (for STEADY: the schedule index i)
+ * @param seq            index within its cohort (for steady traffic: the schedule index i)
+ * @param cohort         which traffic population: {@code steady}, {@code long}, {@code stream}, ...
  * @param channel        what actually happened: REUSED only if the connection had served a response before
  * @param intendedReused the request wanted a reused connection but the pool had none idle
  * @param status         HTTP status, 0 when no response arrived
  * @param connectionId   the harness's id of the TCP connection, 0 if none was established
- * @param stream         STREAM only: which stream this segment belongs to
- * @param events         STREAM only: events received on this segment
+ * @param segment        streaming cohorts only: which stream, how many events, first and last sequence
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Record(
         long seq,
         String target,
-        Cohort cohort,
+        String cohort,
         Channel channel,
         boolean intendedReused,
         String method,
@@ -36,28 +36,28 @@ public record Record(
         String version,
         String instance,
         long connectionId,
-        Integer stream,
-        Long events,
-        Long firstEventSeq,
-        Long lastEventSeq) {
+        Segment segment) {
+
+    /** The open-model cohort on a fixed clock: the one latency, switch-over and recovery are measured on. */
+    public static final String STEADY = "steady";
 
     public boolean ok() {
-        return error == ErrorClass.NONE;
+        return !error.failed();
     }
 
     public boolean failed() {
-        return error != ErrorClass.NONE;
+        return error.failed();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** For hand-made records (tests, the stream reader). */
+    /** For hand-made records (tests, generated records). */
     public static final class Builder {
         private long seq;
         private String target = "app";
-        private Cohort cohort = Cohort.STEADY;
+        private String cohort = STEADY;
         private Channel channel = Channel.NEW;
         private boolean intendedReused;
         private String method = "GET";
@@ -71,14 +71,11 @@ public record Record(
         private String version;
         private String instance;
         private long connectionId;
-        private Integer stream;
-        private Long events;
-        private Long firstEventSeq;
-        private Long lastEventSeq;
+        private Segment segment;
 
         public Builder seq(long v) { seq = v; return this; }
         public Builder target(String v) { target = v; return this; }
-        public Builder cohort(Cohort v) { cohort = v; return this; }
+        public Builder cohort(String v) { cohort = v; return this; }
         public Builder channel(Channel v) { channel = v; return this; }
         public Builder intendedReused(boolean v) { intendedReused = v; return this; }
         public Builder method(String v) { method = v; return this; }
@@ -92,10 +89,7 @@ public record Record(
         public Builder version(String v) { version = v; return this; }
         public Builder instance(String v) { instance = v; return this; }
         public Builder connectionId(long v) { connectionId = v; return this; }
-        public Builder stream(Integer v) { stream = v; return this; }
-        public Builder events(Long v) { events = v; return this; }
-        public Builder firstEventSeq(Long v) { firstEventSeq = v; return this; }
-        public Builder lastEventSeq(Long v) { lastEventSeq = v; return this; }
+        public Builder segment(Segment v) { segment = v; return this; }
 
         /** Sets intended, start and end at once: a request due at {@code at} that took {@code millis}. */
         public Builder at(double at, double millis) {
@@ -108,8 +102,7 @@ public record Record(
         public Record build() {
             long latency = latencyMicros >= 0 ? latencyMicros : Math.round((endAtMs - intendedAtMs) * 1000);
             return new Record(seq, target, cohort, channel, intendedReused, method, intendedAtMs, startAtMs,
-                    endAtMs, latency, status, error, message, version, instance, connectionId, stream, events,
-                    firstEventSeq, lastEventSeq);
+                    endAtMs, latency, status, error, message, version, instance, connectionId, segment);
         }
     }
 }

@@ -29,7 +29,13 @@ public final class RecordsJson {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new SimpleModule("plain-doubles")
                     .addSerializer(Double.class, new PlainDouble())
-                    .addSerializer(double.class, new PlainDouble()))
+                    .addSerializer(double.class, new PlainDouble())
+                    .addKeyDeserializer(ErrorClass.class, new com.fasterxml.jackson.databind.KeyDeserializer() {
+                        @Override
+                        public Object deserializeKey(String key, com.fasterxml.jackson.databind.DeserializationContext ctx) {
+                            return ErrorClass.of(key);
+                        }
+                    }))
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private static final class PlainDouble extends StdSerializer<Double> {
@@ -62,18 +68,33 @@ public final class RecordsJson {
         }
     }
 
+    /** Reads records.jsonl or records.jsonl.gz. */
     public static List<Record> readJsonl(Path file) {
         List<Record> records = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        forEach(file, records::add);
+        return records;
+    }
+
+    /** Streams a records file one record at a time (constant memory). */
+    public static void forEach(Path file, java.util.function.Consumer<Record> action) {
+        try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(
+                file.getFileName().toString().endsWith(".gz")
+                        ? new java.util.zip.GZIPInputStream(Files.newInputStream(file), 64 * 1024)
+                        : Files.newInputStream(file), StandardCharsets.UTF_8))) {
+            int lineNo = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
                 if (!line.isBlank()) {
-                    records.add(MAPPER.readValue(line, Record.class));
+                    try {
+                        action.accept(MAPPER.readValue(line, Record.class));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalArgumentException(file + ":" + lineNo + ": not a record: " + e.getOriginalMessage(), e);
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return records;
     }
 
     public static String toJson(Object value) {

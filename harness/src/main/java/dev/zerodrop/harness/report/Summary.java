@@ -1,12 +1,9 @@
 package dev.zerodrop.harness.report;
 
-import dev.zerodrop.harness.RunResult;
-import dev.zerodrop.harness.record.Cohort;
 import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.GeneratorStats;
-import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.record.RunInfo;
 import dev.zerodrop.harness.record.UpgradeWindow;
-import dev.zerodrop.harness.traffic.Target;
 import dev.zerodrop.harness.verdict.LatencyStats;
 import dev.zerodrop.harness.verdict.Phase;
 import dev.zerodrop.harness.verdict.SwitchOver;
@@ -23,33 +20,33 @@ public final class Summary {
     private Summary() {
     }
 
-    public static String render(RunResult result) {
-        Verdict v = result.verdict();
-        UpgradeWindow w = result.window();
-        List<Record> steady = result.records().stream().filter(r -> r.cohort() == Cohort.STEADY).toList();
-        double origin = result.startedAtMillis();
+    public static String render(RunInfo info, Verdict v) {
+        UpgradeWindow w = info.window();
+        double origin = info.startedAtMillis();
         StringBuilder out = new StringBuilder();
 
-        List<Target> targets = result.plan().targets();
-        for (int i = 0; i < targets.size(); i++) {
-            row(out, i == 0 ? "Targets" : "", "", targets.get(i).name() + "  " + targets.get(i).uri());
+        int i = 0;
+        for (Map.Entry<String, String> t : info.targets().entrySet()) {
+            row(out, i++ == 0 ? "Targets" : "", "", t.getKey() + "  " + t.getValue());
+        }
+        if (info.insecure()) {
+            row(out, "TLS", "", "INSECURE: certificates were not verified (--insecure)");
         }
         row(out, "Upgrade", "", w.name());
         row(out, "", "", String.format(Locale.ROOT, "window %s → %s (%s), exit %d%s", offset(w.startMillis() - origin),
                 offset(w.endMillis() - origin), seconds(w.durationMillis()), w.exitCode(),
                 w.error() != null ? ", " + w.error() : ""));
 
-        double firstIntended = steady.isEmpty() ? origin : steady.get(0).intendedAtMs();
-        double lastIntended = steady.isEmpty() ? origin : steady.get(steady.size() - 1).intendedAtMs();
-        double lastEnd = steady.stream().mapToDouble(Record::endAtMs).max().orElse(origin);
-        double attack = Math.max(lastIntended - firstIntended, 1e-9);
-        long steadyOk = steady.stream().filter(Record::ok).count();
+        RunInfo.SteadySpan s = info.steady();
+        double first = s.firstIntendedMs() == null ? origin : s.firstIntendedMs();
+        double last = s.lastIntendedMs() == null ? origin : s.lastIntendedMs();
+        double lastEnd = s.lastEndMs() == null ? origin : s.lastEndMs();
+        double attack = Math.max(last - first, 1e-9);
         row(out, "Requests", "[total, rate, throughput]", String.format(Locale.ROOT, "%d, %.2f, %.2f", v.total(),
-                steady.size() > 1 ? (steady.size() - 1) * 1000 / attack : 0.0,
-                steady.isEmpty() ? 0.0 : steadyOk * 1000 / Math.max(lastEnd - firstIntended, 1e-9)));
+                s.count() > 1 ? (s.count() - 1) * 1000 / attack : 0.0,
+                s.count() == 0 ? 0.0 : s.ok() * 1000 / Math.max(lastEnd - first, 1e-9)));
         row(out, "Duration", "[total, attack, wait]", String.format(Locale.ROOT, "%s, %s, %s",
-                seconds(result.endedAtMillis() - origin), seconds(attack),
-                seconds(Math.max(0, lastEnd - lastIntended))));
+                seconds(info.endedAtMillis() - origin), seconds(attack), seconds(Math.max(0, lastEnd - last))));
         row(out, "Latencies", "[min, mean, 50, 90, 99, 99.9, max]", "steady requests, from the intended send time");
         for (Phase phase : Phase.values()) {
             row(out, "  " + phase.label(), "", latency(v.latency().of(phase)));
@@ -59,26 +56,36 @@ public final class Summary {
                 v.total() == 0 ? 0.0 : 100.0 * v.succeeded() / v.total()));
         row(out, "Status Codes", "[code:count]", v.statusCodes().entrySet().stream()
                 .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining("  ")));
-        row(out, "Channels", "[attempts/failed]", tallies(v.byChannel()));
+        row(out, "Channels", "[attempts/failed]", v.byChannel().entrySet().stream()
+                .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue().brief())
+                .collect(Collectors.joining(", ")));
+        // Methods and target names are printed as they are: a target called "widget" stays "widget".
         row(out, "Methods", "", tallies(v.byMethod()));
         row(out, "Cohorts", "", tallies(v.byCohort()));
-        row(out, "Phases", "[by intended time]", tallies(v.byPhase()));
+        row(out, "Phases", "[by intended time]", v.byPhase().entrySet().stream()
+                .map(e -> e.getKey().label() + " " + e.getValue().brief()).collect(Collectors.joining(", ")));
         row(out, "By target", "", tallies(v.byTarget()));
         for (Map.Entry<String, SwitchOver> e : v.switchOver().entrySet()) {
             row(out, "Versions", e.getKey(), versions(e.getValue()));
         }
-        row(out, "Rollout", "[start → last old answer]", v.rolloutMillis() == null ? "-" : seconds(v.rolloutMillis()));
+        row(out, "Rollout", "[start → last old answer]", v.rolloutMillis() == null
+                ? "- (no version switch seen" + (v.switchOver().isEmpty() ? ": answers carried no version" : "") + ")"
+                : seconds(v.rolloutMillis()));
         if (v.failed() > 0) {
-            row(out, "Failures", "[first, recovery]", String.format(Locale.ROOT, "first at %s of the window, %s",
+            row(out, "Failures", "[first, steady outage]", String.format(Locale.ROOT, "first at %s of the window, %s",
                     v.firstFailureOffsetMillis() == null ? "-" : offset(v.firstFailureOffsetMillis()),
-                    v.recoveryMillis() == null ? "steady traffic not recovered"
-                            : "recovered after " + seconds(v.recoveryMillis())));
+                    v.outageMillis() == null ? "no steady request failed"
+                            : "steady failures over " + seconds(v.outageMillis())
+                            + (v.recovered() ? ", then recovered" : ", not recovered by the end of the run")));
         }
-        GeneratorStats g = result.generator();
+        GeneratorStats g = info.generator();
         row(out, "Generator", "", String.format(Locale.ROOT,
                 "scheduled %d, sent %d, late %d (>%.0fms), max lag %.1fms, skipped %d%s", g.scheduled(), g.sent(),
                 g.lateDispatches(), g.lateThresholdMillis(), g.maxLagMillis(), g.overload(),
                 g.stoppedByMaxDuration() ? ", stopped by max duration" : ""));
+        if (!"all".equals(info.records())) {
+            row(out, "Records", "", "only " + info.records() + " written (--records " + info.records() + ")");
+        }
         out.append("Error Set:\n");
         for (Map.Entry<ErrorClass, Long> e : v.errors().entrySet()) {
             out.append(String.format(Locale.ROOT, "  %s (%d)%n", e.getKey().label(), e.getValue()));
@@ -103,11 +110,8 @@ public final class Summary {
                 + "  (" + s.count() + ")";
     }
 
-    private static <K> String tallies(Map<K, Tally> map) {
-        return map.entrySet().stream()
-                .map(e -> e.getKey().toString().toLowerCase(Locale.ROOT).replace("get", "GET").replace("post", "POST")
-                        + " " + e.getValue().brief())
-                .collect(Collectors.joining(", "));
+    static String tallies(Map<String, Tally> map) {
+        return map.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().brief()).collect(Collectors.joining(", "));
     }
 
     private static String versions(SwitchOver s) {

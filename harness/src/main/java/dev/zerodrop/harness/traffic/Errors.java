@@ -3,7 +3,9 @@ package dev.zerodrop.harness.traffic;
 import dev.zerodrop.harness.record.ErrorClass;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.ssl.NotSslRecordException;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -16,6 +18,17 @@ public final class Errors {
     }
 
     public static ErrorClass classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof NotSslRecordException) {
+                return ErrorClass.TLS_HANDSHAKE;
+            }
+            // TLS 1.3: a refused client certificate arrives as an alert after the client's Finished.
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (t instanceof javax.net.ssl.SSLException && (m.contains("certificate") || m.contains("alert")
+                    || m.contains("handshake"))) {
+                return ErrorClass.TLS_HANDSHAKE;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (t instanceof ConnectTimeoutException) {
@@ -40,7 +53,12 @@ public final class Errors {
 
     /** {@code SocketException: Connection reset}: short enough for a summary line. */
     public static String describe(Throwable t) {
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        Throwable shown = t;
+        // Netty wraps TLS failures in DecoderException; the cause says what happened.
+        while (shown.getCause() != null && shown instanceof io.netty.handler.codec.DecoderException) {
+            shown = shown.getCause();
+        }
+        String message = shown.getMessage();
+        return shown.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -3,19 +3,16 @@ package dev.zerodrop.harness.traffic;
 import dev.zerodrop.harness.record.Channel;
 import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.rules.Answer;
+import dev.zerodrop.harness.rules.AnswerRules;
+import dev.zerodrop.harness.rules.Judgement;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -27,12 +24,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +37,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Sends requests with Netty and turns each attempt into exactly one {@link Record}. There is no retry
@@ -52,20 +45,12 @@ import java.util.function.LongSupplier;
  *
  * <p>{@link #send} never blocks, so a stalled server cannot slow the schedule. All state of a lane
  * (its keep-alive pool, its in-flight attempts) is touched only on that lane's event-loop thread,
- * which is why there are no locks.
+ * which is why there are no locks. Whether an answer is good is the {@link AnswerRules}' decision.
  */
 public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseable {
-
-    /** Expected body prefix of every app answer (CONVENTIONS.md). */
-    public static final String GREETING = "Hi! from ";
     private static final int MAX_RESPONSE_BYTES = 1 << 20;
-
-    /**
-     * @param poolSize keep-alive connections per target, at most
-     * @param ioThreads event-loop threads; each target gets one lane per thread
-     */
-    public record Config(Duration connectTimeout, int poolSize, int ioThreads) {
-    }
+    /** Bodies are judged on their first 64 KiB: enough for any rule, bounded for any server. */
+    private static final int MAX_JUDGED_BODY_BYTES = 64 * 1024;
 
     /** Told when a request started (lag is measured there) and when its bytes were on the wire. */
     public interface Observer {
@@ -76,30 +61,34 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
     }
 
     private final List<Target> targets;
-    private final EventLoopGroup group;
+    private final Connector connector;
+    private final AnswerRules rules;
+    private final boolean judgeBody;
     private final Lane[][] lanes;
     private final TimeBase time;
     private final Consumer<Record> sink;
     private final Observer observer;
-    private final LongSupplier connectionIds;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public HttpEngine(List<Target> targets, Config config, TimeBase time, Consumer<Record> sink, Observer observer,
-                      LongSupplier connectionIds) {
+    /**
+     * @param poolSize keep-alive connections per target, at most; each target gets one lane per
+     *                 event-loop thread, each lane its share of the pool
+     */
+    public HttpEngine(List<Target> targets, Connector connector, int poolSize, AnswerRules rules,
+                      Consumer<Record> sink, Observer observer) {
         this.targets = List.copyOf(targets);
-        this.time = time;
+        this.connector = connector;
+        this.rules = rules;
+        this.judgeBody = rules.needsBody();
+        this.time = connector.time();
         this.sink = sink;
         this.observer = observer;
-        this.connectionIds = connectionIds;
-        int threads = Math.max(1, config.ioThreads());
-        this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("zerodrop-io", true));
+        int threads = connector.ioThreads();
         this.lanes = new Lane[targets.size()][threads];
-        int poolPerLane = Math.max(1, (config.poolSize() + threads - 1) / threads);
+        int poolPerLane = Math.max(1, (poolSize + threads - 1) / threads);
         for (int t = 0; t < targets.size(); t++) {
-            Target target = targets.get(t);
-            InetSocketAddress address = new InetSocketAddress(target.uri().getHost(), target.port());
             for (int l = 0; l < threads; l++) {
-                lanes[t][l] = new Lane(target, address, group.next(), config.connectTimeout(), poolPerLane);
+                lanes[t][l] = new Lane(targets.get(t), connector.next(), poolPerLane);
             }
         }
     }
@@ -123,12 +112,12 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
     }
 
     /**
-     * Whole cycles of the schedule's 4-request pattern (NEW/REUSED x GET/POST) go to the same lane, so
-     * every lane sees the same mix.
+     * Whole cycles of a target's mix (channel x request) go to the same lane, so every lane sees the
+     * same mix.
      */
     private Lane laneFor(RequestSpec spec) {
         Lane[] forTarget = lanes[spec.target()];
-        long cycle = spec.seq() / (4L * targets.size());
+        long cycle = spec.seq() / ((long) targets.size() * targets.get(spec.target()).mixSize());
         return forTarget[(int) (cycle % forTarget.length)];
     }
 
@@ -149,13 +138,11 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
         for (io.netty.util.concurrent.Future<?> abort : aborts) {
             abort.awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** One target on one event loop: its own keep-alive pool and its own open attempts. */
     private final class Lane {
         final Target target;
-        final InetSocketAddress address;
         final EventLoop loop;
         final Bootstrap bootstrap;
         final int maxPooled;
@@ -163,23 +150,12 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
         final Set<Attempt> open = Collections.newSetFromMap(new IdentityHashMap<>());
         int pooled;
 
-        Lane(Target target, InetSocketAddress address, EventLoop loop, Duration connectTimeout, int maxPooled) {
+        Lane(Target target, EventLoop loop, int maxPooled) {
             this.target = target;
-            this.address = address;
             this.loop = loop;
             this.maxPooled = maxPooled;
-            this.bootstrap = new Bootstrap()
-                    .group(loop)
-                    .channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(Http.codec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
-                                    new Conn(Lane.this, connectionIds.getAsLong()));
-                        }
-                    });
+            this.bootstrap = connector.bootstrap(target, loop, pipeline -> pipeline.addLast(Http.codec(),
+                    new HttpObjectAggregator(MAX_RESPONSE_BYTES), new Conn(Lane.this, connector.nextConnectionId())));
         }
 
         Observer observer() {
@@ -222,7 +198,7 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
         }
 
         void connect(Attempt attempt, boolean keepAlive, boolean joinsPool) {
-            ChannelFuture future = bootstrap.connect(address);
+            ChannelFuture future = bootstrap.connect();
             // Registration runs inline on this loop, so the pipeline (and its Conn) already exists
             // unless registration itself failed (e.g. out of file descriptors).
             Conn conn = future.channel().pipeline().get(Conn.class);
@@ -273,40 +249,24 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
 
         void responded(Attempt attempt, Conn conn, FullHttpResponse response) {
             int status = response.status().code();
-            String version = response.headers().get("X-App-Version");
-            String instance = response.headers().get("X-App-Instance");
-            ErrorClass error = ErrorClass.NONE;
-            String message = null;
+            ErrorClass error;
+            String message;
+            String version;
+            String instance;
             if (response.decoderResult().isFailure()) {
                 Throwable cause = response.decoderResult().cause();
                 error = cause instanceof PrematureChannelClosureException ? ErrorClass.PREMATURE_CLOSE : ErrorClass.OTHER;
                 message = "bad response: " + Errors.describe(cause);
-            } else if (status >= 500) {
-                error = ErrorClass.HTTP_5XX;
-            } else if (status >= 400) {
-                error = ErrorClass.HTTP_4XX;
-            } else if (status >= 300 || status < 200) {
-                error = ErrorClass.OTHER;
-                message = "unexpected status " + status;
+                version = null;
+                instance = null;
             } else {
-                String head = response.content().toString(response.content().readerIndex(),
-                        Math.min(response.content().readableBytes(), 200), StandardCharsets.UTF_8);
-                if (!head.startsWith(GREETING)) {
-                    error = ErrorClass.WRONG_BODY;
-                    message = "body: " + head.strip();
-                } else if (version == null || instance == null) {
-                    // "Hi! from <app> <version> (<instance>)": fall back to the body when a proxy drops headers.
-                    String[] words = head.strip().split(" ");
-                    if (version == null && words.length >= 4) {
-                        version = words[3];
-                    }
-                    if (instance == null && words.length >= 5) {
-                        instance = words[4].replace("(", "").replace(")", "");
-                    }
-                }
-            }
-            if (error != ErrorClass.NONE && message == null) {
-                message = "HTTP " + status;
+                CharSequence body = judgeBody ? response.content().toString(response.content().readerIndex(),
+                        Math.min(response.content().readableBytes(), MAX_JUDGED_BODY_BYTES), StandardCharsets.UTF_8) : null;
+                Judgement j = rules.judge(new Answer(status, response.headers()::get, body));
+                error = j.error();
+                message = j.message();
+                version = j.version();
+                instance = j.instance();
             }
             finish(attempt, error, status, message, version, instance, conn);
             boolean reusable = conn.pooled && conn.keepAlive && HttpUtil.isKeepAlive(response)
@@ -341,11 +301,10 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
             RequestSpec spec = attempt.spec;
             boolean connected = conn != null && conn.channel != null && conn.connected;
             sink.accept(new Record(spec.seq(), target.name(), spec.cohort(),
-                    attempt.reused ? Channel.REUSED : Channel.NEW, attempt.intendedReused,
-                    spec.post() ? "POST" : "GET",
+                    attempt.reused ? Channel.REUSED : Channel.NEW, attempt.intendedReused, spec.request().method(),
                     time.epochMillis(spec.intendedNanos()), time.epochMillis(attempt.startNanos), time.epochMillis(end),
                     (end - spec.intendedNanos()) / 1000, status, error, message, version, instance,
-                    connected ? conn.id : 0, null, null, null, null));
+                    connected ? conn.id : 0, null));
         }
 
         void abortAll() {
@@ -358,20 +317,23 @@ public final class HttpEngine implements SteadySchedule.Dispatcher, AutoCloseabl
         }
 
         FullHttpRequest request(RequestSpec spec, boolean keepAlive) {
-            ByteBuf body = spec.post()
-                    ? Unpooled.copiedBuffer("zerodrop " + spec.seqHeaderValue(), StandardCharsets.UTF_8)
-                    : Unpooled.EMPTY_BUFFER;
+            RequestTemplate template = spec.request();
+            ByteBuf body = template.hasBody() ? Unpooled.wrappedBuffer(template.body()) : Unpooled.EMPTY_BUFFER;
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-                    spec.post() ? HttpMethod.POST : HttpMethod.GET, spec.path(), body, Http.HEADERS, Http.TRAILERS);
+                    HttpMethod.valueOf(template.method()), template.pathAndQuery(), body, Http.HEADERS, Http.TRAILERS);
             request.headers()
                     .set(HttpHeaderNames.HOST, target.hostHeader())
                     .set(HttpHeaderNames.USER_AGENT, "zerodrop-harness")
                     .set(HttpHeaderNames.ACCEPT, "*/*")
                     .set(RequestSpec.SEQ_HEADER, spec.seqHeaderValue());
-            if (spec.post()) {
-                request.headers()
-                        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            for (RequestTemplate.Header h : template.headers()) {
+                request.headers().set(h.name(), h.value()); // the user's headers win over the defaults
+            }
+            if (template.hasBody() || template.writes()) {
+                request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                if (template.hasBody() && !request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+                    request.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+                }
             }
             if (!keepAlive) {
                 request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -1,7 +1,6 @@
 package dev.zerodrop.harness.traffic;
 
 import dev.zerodrop.harness.record.Channel;
-import dev.zerodrop.harness.record.Cohort;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +13,13 @@ import java.util.function.LongConsumer;
  * One thread walks the clock and hands each request to the engine at its intended time; it never
  * waits for a response, so a stalled backend cannot slow it (no coordinated omission).
  *
- * <p>Request i goes to target {@code i % targets}; per target, successive requests cycle through
- * NEW-GET, REUSED-GET, NEW-POST, REUSED-POST so each combination gets a quarter of the traffic.
+ * <p>Request i goes to target {@code i % targets}; per target, successive requests cycle through its
+ * channels for each of its requests (the lab: NEW-GET, REUSED-GET, NEW-POST, REUSED-POST), so each
+ * combination gets an equal share.
  */
 public final class SteadySchedule {
+    /** The cohort name of scheduled requests. */
+    public static final String COHORT = dev.zerodrop.harness.record.Record.STEADY;
 
     /** Where due requests go; {@link HttpEngine} in a real run. */
     public interface Dispatcher {
@@ -90,12 +92,13 @@ public final class SteadySchedule {
     }
 
     public RequestSpec specFor(long i) {
-        int target = (int) (i % targets.size());
+        int index = (int) (i % targets.size());
+        Target target = targets.get(index);
         long k = i / targets.size();
-        Channel channel = k % 2 == 0 ? Channel.NEW : Channel.REUSED;
-        boolean post = (k / 2) % 2 == 1;
-        return new RequestSpec(Cohort.STEADY, i, target, channel, post, targets.get(target).pathAndQuery(),
-                intendedNanos(i), timeoutNanos);
+        List<Channel> channels = target.channels();
+        Channel channel = channels.get((int) (k % channels.size()));
+        RequestTemplate request = target.requests().get((int) ((k / channels.size()) % target.requests().size()));
+        return new RequestSpec(COHORT, i, index, channel, request, intendedNanos(i), timeoutNanos);
     }
 
     public void start() {

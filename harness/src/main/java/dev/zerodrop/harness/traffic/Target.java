@@ -1,13 +1,22 @@
 package dev.zerodrop.harness.traffic;
 
+import dev.zerodrop.harness.record.Channel;
+
 import java.net.URI;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A named HTTP endpoint the traffic goes to, e.g. {@code go-app = http://127.0.0.1:18081/go-app/}.
- * The URI is the app's root: steady and long requests go to it, streams to {@code <uri>stream}.
+ * A named endpoint the traffic goes to, e.g. {@code go-app = http://127.0.0.1:18081/go-app/}, with
+ * the requests it is sent and the connection mix. Steady requests to it cycle through every
+ * channel × request combination, so each gets an equal share.
+ *
+ * @param requests what to send; by default one {@code GET} of the URI's path — the harness never
+ *                 invents a write against someone's service
+ * @param channels new and reused connections by default, counted apart
  */
-public record Target(String name, URI uri) {
+public record Target(String name, URI uri, List<RequestTemplate> requests, List<Channel> channels) {
 
     public Target {
         Objects.requireNonNull(name, "name");
@@ -15,12 +24,26 @@ public record Target(String name, URI uri) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("target name is blank: " + uri);
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("target must be an http:// URL: " + uri);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("target must be an http:// or https:// URL: " + uri);
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("target has no host: " + uri);
         }
+        requests = List.copyOf(requests);
+        channels = List.copyOf(channels);
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("target " + name + " has no request to send");
+        }
+        if (channels.isEmpty() || channels.stream().distinct().count() != channels.size()) {
+            throw new IllegalArgumentException("target " + name + ": channels must be new, reused or both, once each");
+        }
+    }
+
+    /** GET of the URI on new and reused connections. */
+    public static Target of(String name, URI uri) {
+        return new Target(name, uri, List.of(RequestTemplate.get(pathAndQuery(uri))), List.of(Channel.NEW, Channel.REUSED));
     }
 
     /** {@code [name=]URL}; without a name, the last path segment, else the host. */
@@ -28,64 +51,92 @@ public record Target(String name, URI uri) {
         int eq = spec.indexOf('=');
         int scheme = spec.indexOf("://");
         if (eq > 0 && (scheme < 0 || eq < scheme)) {
-            return new Target(spec.substring(0, eq).trim(), parseUri(spec.substring(eq + 1).trim()));
+            return of(spec.substring(0, eq).trim(), parseUri(spec.substring(eq + 1).trim()));
         }
         URI uri = parseUri(spec.trim());
-        return new Target(defaultName(uri), uri);
+        return of(defaultName(uri), uri);
     }
 
-    private static URI parseUri(String text) {
+    public Target withRequests(List<RequestTemplate> newRequests) {
+        return new Target(name, uri, newRequests, channels);
+    }
+
+    public Target withChannels(List<Channel> newChannels) {
+        return new Target(name, uri, requests, newChannels);
+    }
+
+    public Target withName(String newName) {
+        return new Target(newName, uri, requests, channels);
+    }
+
+    static URI parseUri(String text) {
         try {
-            return URI.create(text);
+            URI uri = URI.create(text);
+            if (uri.getScheme() == null) {
+                throw new IllegalArgumentException("not a URL (no http:// or https://): " + text);
+            }
+            return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + text, e);
+            throw new IllegalArgumentException(e.getMessage() != null && e.getMessage().startsWith("not a URL")
+                    ? e.getMessage() : "not a URL: " + text, e);
         }
     }
 
     static String defaultName(URI uri) {
         String path = uri.getPath() == null ? "" : uri.getPath();
-        for (String segment : reversed(path.split("/"))) {
-            if (!segment.isBlank()) {
-                return segment;
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isBlank()) {
+                return parts[i];
             }
         }
         return uri.getHost() == null ? uri.toString() : uri.getHost();
     }
 
-    private static String[] reversed(String[] parts) {
-        String[] out = new String[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = parts[parts.length - 1 - i];
-        }
-        return out;
+    public boolean secure() {
+        return "https".equalsIgnoreCase(uri.getScheme());
+    }
+
+    public String host() {
+        String host = uri.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     public int port() {
-        return uri.getPort() > 0 ? uri.getPort() : 80;
+        return uri.getPort() > 0 ? uri.getPort() : secure() ? 443 : 80;
     }
 
-    /** Path and query to request; never empty. */
-    public String pathAndQuery() {
+    /** Path and query of a URI; never empty. */
+    public static String pathAndQuery(URI uri) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
-    /** The same path with one more query parameter. */
-    public String withQuery(String parameter) {
-        String base = pathAndQuery();
-        return base + (base.contains("?") ? "&" : "?") + parameter;
+    public String pathAndQuery() {
+        return pathAndQuery(uri);
     }
 
-    /** {@code <path>/stream}, whether or not the path ends with a slash. */
-    public String streamPath() {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        return (path.endsWith("/") ? path : path + "/") + "stream";
+    /**
+     * A path for a stream or socket of this target: relative ({@code stream}) to the target's path,
+     * absolute ({@code /events}) as it is. Query strings are kept.
+     */
+    public String resolvePath(String path) {
+        String basePath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        // "stream" under /go-app means /go-app/stream, as under /go-app/.
+        URI base = uri.resolve(basePath.endsWith("/") ? basePath : basePath + "/");
+        return pathAndQuery(base.resolve(path));
     }
 
-    /** The Host header: host, plus the port when it is not 80. */
+    /** The Host header: host, plus the port when it is not the scheme's default. */
     public String hostHeader() {
         String host = uri.getHost();
-        return uri.getPort() > 0 && uri.getPort() != 80 ? host + ":" + uri.getPort() : host;
+        int defaultPort = secure() ? 443 : 80;
+        return uri.getPort() > 0 && uri.getPort() != defaultPort ? host + ":" + uri.getPort() : host;
+    }
+
+    /** How many steady requests make one full cycle of this target's mix. */
+    public int mixSize() {
+        return requests.size() * channels.size();
     }
 
     @Override

@@ -10,24 +10,39 @@ public record LatencyStats(long count, long minMicros, long meanMicros, long p50
 
     public static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** Min, mean and max are exact; percentiles come from an HdrHistogram with 3 significant digits. */
     public static LatencyStats of(List<Long> micros) {
-        if (micros.isEmpty()) {
-            return EMPTY;
-        }
-        Histogram histogram = new Histogram(3);
-        long min = Long.MAX_VALUE;
-        long max = 0;
-        long sum = 0;
-        for (long value : micros) {
+        Accumulator a = new Accumulator();
+        micros.forEach(a::add);
+        return a.stats();
+    }
+
+    /**
+     * Builds the figures one value at a time in constant memory: min, mean and max are exact;
+     * percentiles come from an HdrHistogram with 3 significant digits, the same whatever the order.
+     */
+    public static final class Accumulator {
+        private final Histogram histogram = new Histogram(3);
+        private long min = Long.MAX_VALUE;
+        private long max;
+        private long sum;
+        private long count;
+
+        public void add(long value) {
             long v = Math.max(1, value);
             histogram.recordValue(v);
             min = Math.min(min, v);
             max = Math.max(max, v);
             sum += v;
+            count++;
         }
-        return new LatencyStats(micros.size(), min, Math.round((double) sum / micros.size()),
-                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(90),
-                histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), max);
+
+        public LatencyStats stats() {
+            if (count == 0) {
+                return EMPTY;
+            }
+            return new LatencyStats(count, min, Math.round((double) sum / count), histogram.getValueAtPercentile(50),
+                    histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99),
+                    histogram.getValueAtPercentile(99.9), max);
+        }
     }
 }

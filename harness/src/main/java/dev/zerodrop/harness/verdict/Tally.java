@@ -8,6 +8,10 @@ public record Tally(long total, long failed) {
         return new Tally(total + 1, failed + (failure ? 1 : 0));
     }
 
+    public static Tally add(Tally a, Tally b) {
+        return new Tally(a.total + b.total, a.failed + b.failed);
+    }
+
     /** {@code 6436/0}: attempts / failures. */
     public String brief() {
         return total + "/" + failed;

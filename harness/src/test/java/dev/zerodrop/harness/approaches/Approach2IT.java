@@ -1,13 +1,10 @@
 package dev.zerodrop.harness.approaches;
 
-import static dev.zerodrop.harness.approaches.Lab.must;
-import static dev.zerodrop.harness.approaches.Lab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Container;
 import dev.zerodrop.harness.RunResult;
-import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.record.Record;
 import io.qameta.allure.Allure;
@@ -21,14 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * approach_2: Docker Swarm rolls the apps, HAProxy in front finds their tasks through DNS. The
@@ -37,87 +29,83 @@ import org.junit.jupiter.api.TestMethodOrder;
  * harness's ability to see the drops of a naive Swarm update (the negative control). Each run
  * attaches Swarm's own timeline (container events, task states) beside the traffic chart.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("approach_2: Docker Swarm + HAProxy")
-class Approach2IT {
+class Approach2IT implements ApproachContract {
   static final String A = "approach_2";
-  static final Duration CMD = Duration.ofMinutes(4);
-  static final List<String> APPS = List.of("go-app", "node-app");
   /** HAProxy's check interval (proxy/haproxy.cfg `inter 500ms`). */
   static final long PROXY_CHECK_INTERVAL_MS = 500;
-  final TrafficPlan traffic = Lab.standardTraffic(18082);
   SwarmWatch swarm;
 
-  @BeforeAll
-  void up() {
-    // Tolerate whatever an earlier (maybe failed) run left behind: start from nothing. down leaves
-    // the swarm only if approach_2/up created it; the stack and its port go either way.
-    sh(CMD, "approach_2/down");
-    // Releases are built before the clock starts, as a pipeline would: the rollout is measured.
+  @Override
+  public String folder() {
+    return A;
+  }
+
+  @Override
+  public int port() {
+    return 18082;
+  }
+
+  /** app → version in the service's spec, once Swarm has converged on it. */
+  @Override
+  public Map<String, String> serving() {
+    Map<String, String> versions = new TreeMap<>();
     for (String app : APPS) {
-      must(CMD, "apps/build", app, "v1");
-      must(CMD, "apps/build", app, "v2");
+      versions.put(app, swarm.version(app));
     }
-    must(CMD, "apps/build", "go-app", "v3", "--broken");
-    must(CMD, "approach_2/up");
+    return versions;
+  }
+
+  @Override
+  public List<String> badReleaseSays() {
+    return List.of("swarm rolled back go-app");
+  }
+
+  @Override
+  public void afterUp() {
     swarm = SwarmWatch.connect();
   }
 
-  @AfterAll
-  void down() {
+  @Override
+  public void beforeDown() {
     if (swarm != null) swarm.close();
-    sh(CMD, "approach_2/down");
+  }
+
+  @Override
+  public void afterDeploy(RunResult r) {
+    for (String app : APPS) {
+      swarm.updateStatus(app).filter(st -> st.getCompletedAt() != null).ifPresent(st -> System.out.printf(
+          "  FIGURES %s: %s rollout v1 -> v2: %.1f s in Swarm (UpdateStatus start to completed; goal <= 30 s)%n",
+          A, app, (st.getCompletedAt().getTime() - st.getStartedAt().getTime()) / 1000.0));
+    }
+  }
+
+  @Override
+  public void afterBadRelease(RunResult r) {
+    assertThat(swarm.runningTasks("go-app")).as("go-app tasks running v2 after the rollback").isEqualTo(2);
+  }
+
+  @Override
+  public void ensureVersion(String version) {
+    for (String app : APPS) {
+      if (swarm.replicas(app) != 2) Lab.must(CMD, A + "/scale", app, "2");
+    }
+    ApproachContract.super.ensureVersion(version);
   }
 
   @Test
-  @Order(1)
-  @DisplayName("bad input gets a clear error and changes nothing")
-  void badInputChangesNothing() {
+  @Order(11)
+  @DisplayName("a replica count out of range is refused and changes nothing")
+  void badScaleChangesNothing() {
     String before = serviceVersions();
-
-    Lab.Exec unknown = sh(CMD, "approach_2/deploy", "go-ap", "v2");
-    assertThat(unknown.exitCode()).as("unknown app exits 2").isEqualTo(2);
-    assertThat(unknown.output()).contains("unknown app 'go-ap'");
-
-    Lab.Exec noVersion = sh(CMD, "approach_2/deploy", "go-app");
-    assertThat(noVersion.exitCode()).as("missing version exits 2").isEqualTo(2);
-    assertThat(noVersion.output()).contains("missing");
-
-    Lab.Exec tooMany = sh(CMD, "approach_2/scale", "go-app", "9");
+    Lab.Exec tooMany = Lab.sh(CMD, A + "/scale", "go-app", "9");
     assertThat(tooMany.exitCode()).as("scale beyond 8 exits 2").isEqualTo(2);
     assertThat(tooMany.output()).contains("invalid replica count '9'");
-
-    Lab.Exec noEngine = sh(CMD, Map.of("DOCKER_HOST", "unix:///nonexistent.sock"), "approach_2/deploy", "go-app", "v2");
-    assertThat(noEngine.exitCode()).as("engine not answering exits 3").isEqualTo(3);
-    assertThat(noEngine.output()).contains("Docker engine does not answer");
-
     assertThat(serviceVersions()).as("no service spec changed after rejected input").isEqualTo(before);
   }
 
   @Test
-  @Order(2)
-  @DisplayName("deploy go-app node-app v2 under traffic drops nothing (Swarm start-first rolling update)")
-  void rollingDeployDropsNothing() {
-    RunResult r = run("deploy-v2", Lab.command("approach_2/deploy", "go-app", "node-app", "v2"));
-
-    // Figures first: they matter most when an assertion below fails.
-    for (String app : APPS) {
-      swarm.updateStatus(app).filter(s -> s.getCompletedAt() != null).ifPresent(s -> System.out.printf(
-          "  FIGURES %s: %s rollout v1 -> v2: %.1f s in Swarm (UpdateStatus start to completed; goal <= 30 s)%n",
-          A, app, (s.getCompletedAt().getTime() - s.getStartedAt().getTime()) / 1000.0));
-    }
-    Proofs.figures(A, r, 30);
-
-    assertThat(r.window().exitCode()).as("deploy exit code; output:%n%s", r.window().output()).isZero();
-    Proofs.assertZeroDrop(r, "v1", "v2");
-    for (String app : APPS) {
-      assertThat(swarm.version(app)).as("%s version after the deploy", app).isEqualTo("v2");
-    }
-  }
-
-  @Test
-  @Order(3)
+  @Order(40)
   @DisplayName("scale 2 -> 4 -> 2 under traffic drops nothing, and the added tasks really serve")
   void scaleUpAndDownDropsNothing() {
     ensureVersion("v2");
@@ -136,24 +124,7 @@ class Approach2IT {
   }
 
   @Test
-  @Order(4)
-  @DisplayName("a release that never turns healthy is rolled back by Swarm itself; v2 keeps serving, nothing dropped")
-  void badReleaseIsRolledBackWithoutDrops() {
-    ensureVersion("v2");
-    RunResult r = run("bad-release-v3", Lab.command("approach_2/deploy", "go-app", "v3"));
-
-    System.out.printf("  FIGURES %s: bad release v3 detected and rolled back by Swarm in %.1f s (deploy command)%n", A,
-        r.window().durationMillis() / 1000.0);
-    assertThat(r.window().exitCode()).as("deploy of a broken release must fail").isEqualTo(1);
-    assertThat(r.window().output()).contains("swarm rolled back go-app");
-    Proofs.assertPass(r);
-    Proofs.assertOnlyVersion(r, "v2");
-    assertThat(swarm.version("go-app")).as("go-app spec after Swarm's rollback").isEqualTo("v2");
-    assertThat(swarm.runningTasks("go-app")).as("go-app tasks running v2 after the rollback").isEqualTo(2);
-  }
-
-  @Test
-  @Order(5)
+  @Order(50)
   @DisplayName("autoheal: a killed task loses only its in-flight requests, and Swarm restores the replica count")
   void killedTaskIsReplaced() {
     ensureVersion("v2");
@@ -198,27 +169,17 @@ class Approach2IT {
         .noneMatch(x -> x.ok() && instance.equals(x.instance()) && x.startAtMs() > died + PROXY_CHECK_INTERVAL_MS);
   }
 
-  @Test
-  @Order(6)
-  @DisplayName("negative control: a naive Swarm update (all at once, stop-first, no health check) drops requests, and the harness sees it")
-  void naiveDeployIsCaught() {
-    ensureVersion("v2");
-    RunResult r = run("negative-control-naive", Lab.command("approach_2/naive-deploy", "go-app", "node-app", "v1"));
-
-    assertThat(r.window().exitCode()).as("the naive deploy itself 'succeeds'; output:%n%s", r.window().output()).isZero();
-    Proofs.assertCaughtDrops(r);
-  }
-
   /** Runs a scenario under the standard traffic and attaches Swarm's timeline beside the harness's reports. */
-  private RunResult run(String scenario, Upgrade upgrade) {
+  @Override
+  public RunResult run(String scenario, Upgrade upgrade) {
     swarm.mark();
     long marked = System.currentTimeMillis();
     RunResult r = null;
     try {
-      r = Lab.run(A, scenario, traffic, upgrade);
+      r = Lab.run(A, scenario, traffic(), upgrade);
       return r;
     } finally {
-      String timeline = swarm.timeline(r != null ? r.window().startMillis() : marked);
+      String timeline = swarm.timeline(r != null ? (long) r.window().startMillis() : marked);
       Path dir = Lab.REPORTS.resolve(A).resolve(scenario);
       try {
         Files.createDirectories(dir);
@@ -233,16 +194,6 @@ class Approach2IT {
   /** Spec versions and replica counts of the stack's services, to compare before and after. */
   private String serviceVersions() {
     return APPS.stream().map(a -> a + "=" + swarm.version(a) + "x" + swarm.replicas(a)).collect(Collectors.joining(" "));
-  }
-
-  /** Brings both apps to {@code version} (2 replicas, stack settings) when an earlier test left them elsewhere. */
-  private void ensureVersion(String version) {
-    for (String app : APPS) {
-      if (swarm.replicas(app) != 2) must(CMD, "approach_2/scale", app, "2");
-    }
-    if (!APPS.stream().allMatch(a -> swarm.version(a).equals(version))) {
-      must(CMD, "approach_2/deploy", "go-app", "node-app", version);
-    }
   }
 
   /** The engine's event time; it may trail the action by a moment, so wait for it (bounded). */
@@ -260,7 +211,7 @@ class Approach2IT {
   }
 
   private static Map<String, Long> errorCounts(List<Record> failed) {
-    return failed.stream().collect(Collectors.groupingBy(x -> x.cohort().name().toLowerCase() + ":" + x.error().label(),
+    return failed.stream().collect(Collectors.groupingBy(x -> x.cohort() + ":" + x.error().label(),
         TreeMap::new, Collectors.counting()));
   }
 }

@@ -1,96 +1,88 @@
 package dev.zerodrop.harness.approaches;
 
-import static dev.zerodrop.harness.approaches.Lab.must;
-import static dev.zerodrop.harness.approaches.Lab.sh;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TrafficPlan;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 
 /**
- * approach_3: ECS behind an ALB. No AWS is reachable here, so what is proven here is the plan:
- * {@code approach_3/check} runs fmt, validate and the plan-level {@code terraform test} suite.
- * The live run under traffic needs {@code ZERODROP_AWS=1} and credentials; without them it is
- * reported as skipped, with the reason — never as passed.
+ * approach_3 live: ECS behind an ALB in the user's own AWS account, under the approach contract. It
+ * creates billable resources, so it runs only with {@code ZERODROP_AWS=1} and credentials; otherwise
+ * every test is reported skipped with that reason — never passed. Not run on the lab's machines.
  */
-@DisplayName("approach_3: ECS + ALB via Terraform")
-class Approach3IT {
-  static final Duration CMD = Duration.ofMinutes(10);
-
-  @Test
-  @DisplayName("the plan holds every zero-downtime property, and unsafe values are rejected")
-  void planLevelTests() {
-    Lab.Exec check = sh(CMD, "approach_3/check");
-    assertThat(check.exitCode()).as("approach_3/check exit code").isZero();
-    String plain = check.output().replaceAll("\u001B\\[[0-9;]*m", "");
-    Matcher m = Pattern.compile("Success! (\\d+) passed, 0 failed").matcher(plain);
-    assertThat(m.find()).as("terraform test summary in:%n%s", check.output()).isTrue();
-    assertThat(Integer.parseInt(m.group(1))).as("plan-level test runs").isGreaterThanOrEqualTo(20);
-    assertThat(plain).as("the unsafe-value tests ran").contains("run \"rejects_minimum_healthy_below_100\"... pass");
+@DisplayName("approach_3: ECS + ALB via Terraform, live (opt-in)")
+class Approach3IT implements ApproachContract {
+  @Override
+  public String folder() {
+    return "approach_3";
   }
 
-  @Test
-  @DisplayName("bad input and missing credentials fail fast and change nothing")
-  void badInputAndNoCredentials() {
-    Lab.Exec unknown = sh(CMD, "approach_3/deploy", "go-ap", "v2");
-    assertThat(unknown.exitCode()).as("unknown app").isEqualTo(2);
-    assertThat(unknown.output()).contains("unknown app 'go-ap'");
-    Lab.Exec noVersion = sh(CMD, "approach_3/deploy", "go-app");
-    assertThat(noVersion.exitCode()).as("missing version").isEqualTo(2);
-
-    // No credentials at all: every verb must stop before touching anything.
-    Map<String, String> noAws = new HashMap<>();
-    noAws.put("AWS_ACCESS_KEY_ID", "");
-    noAws.put("AWS_SECRET_ACCESS_KEY", "");
-    noAws.put("AWS_PROFILE", "zerodrop-no-such-profile");
-    noAws.put("AWS_CONFIG_FILE", "/nonexistent");
-    noAws.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-    for (String verb : new String[] {"up", "down"}) {
-      Lab.Exec e = sh(Duration.ofMinutes(2), noAws, "approach_3/" + verb);
-      assertThat(e.exitCode()).as("approach_3/%s without credentials; output:%n%s", verb, e.output()).isEqualTo(3);
-    }
-    Lab.Exec deploy = sh(Duration.ofMinutes(2), noAws, "approach_3/deploy", "go-app", "v2");
-    assertThat(deploy.exitCode()).as("deploy without credentials; output:%n%s", deploy.output()).isEqualTo(3);
+  @Override
+  public int port() {
+    return 0;
   }
 
-  @Test
-  @DisplayName("live: deploy v2 on ECS under traffic drops nothing (opt-in: ZERODROP_AWS=1 + credentials)")
-  void liveZeroDrop() {
-    assumeTrue("1".equals(System.getenv("ZERODROP_AWS")),
-        "skipped: the live ECS run needs ZERODROP_AWS=1 and AWS credentials (it creates billable resources)");
-    must(Duration.ofMinutes(30), "approach_3/up");
-    try {
-      String alb = must(CMD, "terraform", "-chdir=approach_3", "output", "-raw", "alb_dns_name").output().strip();
-      // The one exception to "loopback only": the user opted in to their own AWS account's ALB.
-      TrafficPlan plan = TrafficPlan.builder()
-          .target("go-app", URI.create("http://" + alb + "/go-app/"))
-          .target("node-app", URI.create("http://" + alb + "/node-app/"))
-          .rate(500).longLived(20, Duration.ofSeconds(10), Duration.ofSeconds(20)).streams(10)
-          .baseline(Duration.ofSeconds(5)).settle(Duration.ofSeconds(30))
-          .requestTimeout(Duration.ofSeconds(10)).maxDuration(Duration.ofMinutes(25))
-          .allowNonLoopback(true).build();
-      RunResult r = Lab.run("approach_3", "deploy-v2", plan, Lab.command("approach_3/deploy", "go-app", "node-app", "v2"));
-      assertThat(r.window().exitCode()).as("approach_3/deploy; output:%n%s", r.window().output()).isZero();
-      Proofs.assertZeroDrop(r, "v1", "v2");
-      Proofs.figures("approach_3", r, 300);
+  @Override
+  public Optional<String> unavailable() {
+    return "1".equals(System.getenv("ZERODROP_AWS")) ? Optional.empty()
+        : Optional.of("the live ECS run needs ZERODROP_AWS=1 and AWS credentials (it creates billable resources)");
+  }
 
-      // A release whose health never passes: the circuit breaker rolls it back, nothing drops.
-      RunResult bad = Lab.run("approach_3", "bad-release-v3", plan,
-          Lab.command(Map.of("ZD_BROKEN", "1"), "approach_3/deploy", "go-app", "v3"));
-      assertThat(bad.window().exitCode()).as("deploy of a broken release must fail").isNotZero();
-      Proofs.assertPass(bad);
-      Proofs.assertOnlyVersion(bad, "v2");
-    } finally {
-      sh(Duration.ofMinutes(30), "approach_3/down");
+  @Override
+  public Map<String, String> notReadyEnv() {
+    return Map.of("AWS_ACCESS_KEY_ID", "", "AWS_SECRET_ACCESS_KEY", "", "AWS_PROFILE", "zerodrop-no-such-profile",
+        "AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+  }
+
+  @Override
+  public String notReadyMessage() {
+    return "credentials";
+  }
+
+  /** The version in each service's current task definition (its image tag). */
+  @Override
+  public Map<String, String> serving() {
+    Map<String, String> versions = new TreeMap<>();
+    for (String app : APPS) {
+      String image = Lab.must(CMD, "bash", "-c", "set -euo pipefail; o=$(terraform -chdir=approach_3 output -json); "
+          + "c=$(jq -r .cluster_name.value <<<\"$o\"); r=$(jq -r .region.value <<<\"$o\"); "
+          + "s=$(jq -r '.service_names.value.\"" + app + "\"' <<<\"$o\"); "
+          + "td=$(aws ecs describe-services --region \"$r\" --cluster \"$c\" --services \"$s\" "
+          + "--query 'services[0].taskDefinition' --output text); "
+          + "aws ecs describe-task-definition --region \"$r\" --task-definition \"$td\" "
+          + "--query 'taskDefinition.containerDefinitions[0].image' --output text").output().strip();
+      versions.put(app, image.substring(image.lastIndexOf(':') + 1));
     }
+    return versions;
+  }
+
+  @Override
+  public List<String> badReleaseSays() {
+    return List.of("rolled back");
+  }
+
+  @Override
+  public double rolloutGoalSeconds() {
+    return 300;
+  }
+
+  /** The ALB's address from the Terraform outputs. */
+  @Override
+  public URI base() {
+    return URI.create("http://" + Lab.must(CMD, "terraform", "-chdir=approach_3", "output", "-raw", "alb_dns_name")
+        .output().strip());
+  }
+
+  /** The one exception to "loopback only": the user opted in to their own AWS account's ALB. */
+  @Override
+  public TrafficPlan traffic() {
+    return Lab.standardTraffic(base())
+        .baseline(Duration.ofSeconds(5)).settle(Duration.ofSeconds(30))
+        .requestTimeout(Duration.ofSeconds(10)).maxDuration(Duration.ofMinutes(25))
+        .allowNonLoopback(true).build();
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zerodrop.harness.AllureAttachments;
 import dev.zerodrop.harness.Harness;
+import dev.zerodrop.harness.Presets;
+import dev.zerodrop.harness.ProgressSink;
 import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
@@ -63,21 +65,11 @@ public final class Lab {
   }
 
   /**
-   * The traffic every approach is judged under (issue: ≥500 req/s over new and reused
-   * connections, GET and POST, ≥20 long-lived requests of 10–20 s, ≥10 SSE streams).
+   * The traffic every approach is judged under: the harness's {@code lab} preset (defined once, in
+   * {@link Presets#lab}; the shell flows use {@code --preset lab}) against the approach's proxy.
    */
-  public static TrafficPlan standardTraffic(int port) {
-    return TrafficPlan.builder()
-        .target("go-app", URI.create("http://127.0.0.1:" + port + "/go-app/"))
-        .target("node-app", URI.create("http://127.0.0.1:" + port + "/node-app/"))
-        .rate(500)
-        .longLived(20, Duration.ofSeconds(10), Duration.ofSeconds(20))
-        .streams(10)
-        .baseline(Duration.ofSeconds(3))
-        .settle(Duration.ofSeconds(5))
-        .requestTimeout(Duration.ofSeconds(5))
-        .maxDuration(Duration.ofMinutes(4))
-        .build();
+  public static TrafficPlan.Builder standardTraffic(URI base) {
+    return Presets.lab(base).progress(ProgressSink.lines(System.out));
   }
 
   /** The approach's own command as the upgrade, run from the repo root. */
@@ -150,7 +142,11 @@ public final class Lab {
 
   /** A setup step that must work for the proof to mean anything. */
   public static Exec must(Duration timeout, String... cmd) {
-    Exec e = sh(timeout, cmd);
+    return must(timeout, Map.of(), cmd);
+  }
+
+  public static Exec must(Duration timeout, Map<String, String> env, String... cmd) {
+    Exec e = sh(timeout, env, cmd);
     assertThat(e.exitCode()).as("`%s` must succeed; output:%n%s", String.join(" ", cmd), e.output()).isZero();
     return e;
   }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.record.Channel;
-import dev.zerodrop.harness.record.Cohort;
 import dev.zerodrop.harness.record.Record;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -23,41 +23,49 @@ final class Proofs {
     assertThat(r.verdict().pass()).as("harness verdict: %s", r.verdict().headline()).isTrue();
   }
 
+  static List<Record> cohort(RunResult r, String cohort) {
+    return r.records().stream().filter(x -> x.cohort().equals(cohort)).toList();
+  }
+
   /**
    * The full zero-drop claim of an upgrade from {@code from} to {@code to}: the verdict passes,
    * every channel and cohort was really exercised, long requests begun before the upgrade were
-   * answered by the old version, every stream was resumed on the new one, and after the upgrade
-   * only the new version answers.
+   * answered by the old version, every stream (SSE, WebSocket) was resumed on the new one, and after
+   * the upgrade only the new version answers.
    */
   static void assertZeroDrop(RunResult r, String from, String to) {
     assertPass(r);
-    List<Record> rs = r.records();
-    Map<String, Long> byChannel = count(rs, Cohort.STEADY, rec -> rec.channel().name());
-    assertThat(rs).as("steady traffic on new connections").anyMatch(x -> x.cohort() == Cohort.STEADY && x.channel() == Channel.NEW);
-    assertThat(rs).as("steady traffic on reused keep-alive connections (%s)", byChannel)
-        .anyMatch(x -> x.cohort() == Cohort.STEADY && x.channel() == Channel.REUSED);
-    assertThat(rs).as("GET traffic").anyMatch(x -> x.method().equals("GET"));
-    assertThat(rs).as("POST traffic").anyMatch(x -> x.method().equals("POST"));
+    List<Record> steady = cohort(r, Record.STEADY);
+    assertThat(steady).as("steady traffic on new connections").anyMatch(x -> x.channel() == Channel.NEW);
+    assertThat(steady).as("steady traffic on reused keep-alive connections (%s)", count(steady, x -> x.channel().name()))
+        .anyMatch(x -> x.channel() == Channel.REUSED);
+    assertThat(steady).as("GET traffic").anyMatch(x -> x.method().equals("GET"));
+    assertThat(steady).as("POST traffic").anyMatch(x -> x.method().equals("POST"));
 
-    List<Record> longs = rs.stream().filter(x -> x.cohort() == Cohort.LONG).toList();
+    List<Record> longs = cohort(r, "long");
     assertThat(longs).as("long-lived requests").hasSizeGreaterThanOrEqualTo(20);
     assertThat(longs).as("long-lived requests begun before the upgrade are answered by %s", from)
         .allMatch(x -> from.equals(x.version()));
 
-    Map<Integer, List<Record>> streams = rs.stream().filter(x -> x.cohort() == Cohort.STREAM)
-        .collect(Collectors.groupingBy(Record::stream, TreeMap::new, Collectors.toList()));
-    assertThat(streams).as("SSE streams").hasSizeGreaterThanOrEqualTo(10);
-    streams.forEach((id, segments) -> {
-      assertThat(segments).as("stream %d was resumed on the new version after a clean reconnect", id)
-          .hasSizeGreaterThanOrEqualTo(2);
-      assertThat(segments.get(segments.size() - 1).version()).as("stream %d ends on %s", id, to).isEqualTo(to);
-    });
+    for (String cohort : r.info().cohorts()) {
+      List<Record> segments = cohort(r, cohort).stream().filter(x -> x.segment() != null).toList();
+      if (segments.isEmpty()) {
+        continue;
+      }
+      Map<Integer, List<Record>> streams = segments.stream()
+          .collect(Collectors.groupingBy(x -> x.segment().stream(), TreeMap::new, Collectors.toList()));
+      assertThat(streams).as("%s streams", cohort).hasSizeGreaterThanOrEqualTo(10);
+      streams.forEach((id, list) -> {
+        assertThat(list).as("%s %d was resumed on the new version after a clean close", cohort, id)
+            .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(list.get(list.size() - 1).version()).as("%s %d ends on %s", cohort, id, to).isEqualTo(to);
+      });
+    }
 
     double end = r.window().endMillis();
-    Set<String> after = rs.stream().filter(x -> x.cohort() == Cohort.STEADY && x.intendedAtMs() > end)
-        .map(Record::version).collect(Collectors.toSet());
+    Set<String> after = steady.stream().filter(x -> x.intendedAtMs() > end).map(Record::version).collect(Collectors.toSet());
     assertThat(after).as("versions answering after the upgrade").containsExactly(to);
-    Set<String> before = rs.stream().filter(x -> x.cohort() == Cohort.STEADY && x.intendedAtMs() < r.window().startMillis())
+    Set<String> before = steady.stream().filter(x -> x.intendedAtMs() < r.window().startMillis())
         .map(Record::version).collect(Collectors.toSet());
     assertThat(before).as("versions answering before the upgrade").containsExactly(from);
   }
@@ -68,18 +76,17 @@ final class Proofs {
     assertThat(seen).as("versions that answered").containsExactly(version);
   }
 
-  /** The negative control: the harness must see the drops of a naive deploy. */
+  /** The negative control: the harness must see the drops of a naive deploy, and say what happened to each cohort. */
   static void assertCaughtDrops(RunResult r) {
     long failed = r.records().stream().filter(Record::failed).count();
     System.out.printf("  negative control: %d failed of %d (%s)%n", failed, r.records().size(),
-        count(r.records(), null, x -> x.error().label()));
+        count(r.records(), x -> x.cohort() + ":" + x.error().label()));
     assertThat(r.verdict().pass()).as("the naive deploy must FAIL the verdict: %s", r.verdict().headline()).isFalse();
     assertThat(failed).as("failed requests seen by the harness during the naive deploy").isPositive();
   }
 
-  private static <K> Map<K, Long> count(List<Record> rs, Cohort cohort, java.util.function.Function<Record, K> key) {
-    return rs.stream().filter(x -> cohort == null || x.cohort() == cohort)
-        .collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
+  static <K> Map<K, Long> count(List<Record> rs, Function<Record, K> key) {
+    return rs.stream().collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
   }
 
   /**

@@ -38,9 +38,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TestServer implements AutoCloseable {
 
-    /** What arrived. */
+    /** What arrived; header names lower-case. */
     public record Request(String method, String uri, String seq, long connectionId, int nthOnConnection,
-                          long atNanos) {
+                          long atNanos, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** What to answer: status, body, headers, after a delay. */
@@ -78,7 +81,9 @@ public final class TestServer implements AutoCloseable {
     private final AtomicLong connections = new AtomicLong();
     private final AtomicInteger requests = new AtomicInteger();
 
-    private TestServer(Behaviour behaviour) throws InterruptedException {
+    private final java.util.Set<String> serverNames = ConcurrentHashMap.newKeySet();
+
+    private TestServer(Behaviour behaviour, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         this.behaviour = behaviour;
         this.server = new ServerBootstrap()
                 .group(group)
@@ -86,6 +91,17 @@ public final class TestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc());
+                            // Which host name the client asked for (SNI), once the handshake is done.
+                            ssl.handshakeFuture().addListener(f -> {
+                                if (f.isSuccess() && ssl.engine().getSession() instanceof javax.net.ssl.ExtendedSSLSession x) {
+                                    x.getRequestedServerNames().forEach(n -> serverNames.add(
+                                            new String(n.getEncoded(), StandardCharsets.US_ASCII)));
+                                }
+                            });
+                            ch.pipeline().addLast(ssl);
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
                                 new Handler(connections.incrementAndGet()));
                     }
@@ -94,11 +110,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Behaviour behaviour) {
+        return startTls(behaviour, null);
+    }
+
+    /** The same server behind TLS (a Netty server context: certificate, and client auth if wanted). */
+    public static TestServer startTls(Behaviour behaviour, io.netty.handler.ssl.SslContext tls) {
         try {
-            return new TestServer(behaviour);
+            return new TestServer(behaviour, tls);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SNI names clients sent. */
+    public java.util.Set<String> serverNames() {
+        return java.util.Set.copyOf(serverNames);
+    }
+
+    public URI uri(String scheme, String host, String path) {
+        return URI.create(scheme + "://" + host + ":" + port() + path);
     }
 
     public int port() {
@@ -142,8 +172,10 @@ public final class TestServer implements AutoCloseable {
             String seq = msg.headers().get("X-Request-Seq", "none");
             seenBySeq.computeIfAbsent(seq, k -> new LongAdder()).increment();
             requests.incrementAndGet();
+            Map<String, String> headers = new LinkedHashMap<>();
+            msg.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
             Reply reply = behaviour.reply(new Request(msg.method().name(), msg.uri(), seq, connectionId, ++count,
-                    System.nanoTime()));
+                    System.nanoTime(), headers, msg.content().toString(StandardCharsets.UTF_8)));
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             Runnable write = () -> {
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

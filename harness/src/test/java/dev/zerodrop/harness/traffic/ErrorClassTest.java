@@ -1,6 +1,7 @@
 package dev.zerodrop.harness.traffic;
 
 import dev.zerodrop.harness.Harness;
+import dev.zerodrop.harness.Presets;
 import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
@@ -88,8 +89,9 @@ class ErrorClassTest {
         }
     }
 
+    /** The lab's rules: a 200 must carry the apps' greeting. */
     private static TrafficPlan plan(String uri, int rate) {
-        return TrafficPlan.builder().target(Target.parse("app=" + uri)).rate(rate)
+        return TrafficPlan.builder().target(Target.parse("app=" + uri)).rate(rate).rules(Presets.labRules())
                 .baseline(Duration.ZERO).settle(Duration.ZERO).build();
     }
 }

@@ -57,9 +57,15 @@ class LoopbackGuardTest {
         assertThat(Target.parse("http://127.0.0.1:18081/go-app/").name()).isEqualTo("go-app");
         assertThat(Target.parse("http://127.0.0.1:18081/").name()).isEqualTo("127.0.0.1");
         assertThat(Target.parse("api=http://127.0.0.1:18081/x?y=1").name()).isEqualTo("api");
-        assertThat(Target.parse("http://127.0.0.1:18081/go-app/").streamPath()).isEqualTo("/go-app/stream");
-        assertThat(Target.parse("http://127.0.0.1:18081/go-app").streamPath()).isEqualTo("/go-app/stream");
-        assertThat(Target.parse("http://127.0.0.1:18081/go-app/").withQuery("sleep=10")).isEqualTo("/go-app/?sleep=10");
-        assertThatThrownBy(() -> Target.parse("https://127.0.0.1/")).hasMessageContaining("http://");
+        assertThat(Target.parse("http://127.0.0.1:18081/go-app/").resolvePath("stream")).isEqualTo("/go-app/stream");
+        assertThat(Target.parse("http://127.0.0.1:18081/go-app").resolvePath("stream")).isEqualTo("/go-app/stream");
+        assertThat(Target.parse("http://127.0.0.1:18081/go-app/").resolvePath("/events?x=1")).isEqualTo("/events?x=1");
+        assertThat(Target.parse("http://127.0.0.1:18081/go-app/").requests().get(0).withQuery("sleep=10").pathAndQuery())
+                .isEqualTo("/go-app/?sleep=10");
+        assertThat(Target.parse("https://127.0.0.1/").port()).isEqualTo(443);
+        assertThat(Target.parse("http://127.0.0.1/").requests()).as("GET only unless asked")
+                .extracting(RequestTemplate::method).containsExactly("GET");
+        assertThatThrownBy(() -> Target.parse("ftp://127.0.0.1/")).hasMessageContaining("http:// or https://");
+        assertThatThrownBy(() -> Target.parse("127.0.0.1:8080/")).hasMessageContaining("not a URL");
     }
 }

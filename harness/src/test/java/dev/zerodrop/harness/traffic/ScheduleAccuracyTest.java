@@ -5,7 +5,7 @@ import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.record.Channel;
-import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.Presets;
 import dev.zerodrop.harness.record.Record;
 import dev.zerodrop.harness.support.Load;
 import dev.zerodrop.harness.support.TestServer;
@@ -26,7 +26,7 @@ class ScheduleAccuracyTest {
     void hundredPerSecondForTwoSecondsIsExactlyTwoHundredEvenlySpacedRecords() {
         try (TestServer server = TestServer.start(r -> TestServer.Reply.hello("v1"))) {
             TrafficPlan plan = TrafficPlan.builder()
-                    .target("app", server.uri("/"))
+                    .target(Target.of("app", server.uri("/")).withRequests(Presets.labRequests(server.uri("/"))))
                     .rate(100)
                     .baseline(Duration.ZERO)
                     .settle(Duration.ZERO)
@@ -36,7 +36,7 @@ class ScheduleAccuracyTest {
             List<Record> records = result.records();
 
             assertThat(records).as("one record per scheduled request, no more, no fewer").hasSize(200);
-            assertThat(records).allMatch(r -> r.cohort() == Cohort.STEADY);
+            assertThat(records).allMatch(r -> r.cohort().equals("steady"));
             assertThat(records).extracting(Record::seq).containsExactlyElementsOf(
                     java.util.stream.LongStream.range(0, 200).boxed().toList());
             double first = records.get(0).intendedAtMs();

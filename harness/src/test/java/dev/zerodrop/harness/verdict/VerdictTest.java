@@ -1,7 +1,7 @@
 package dev.zerodrop.harness.verdict;
 
 import dev.zerodrop.harness.record.Channel;
-import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.record.Segment;
 import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.GeneratorStats;
 import dev.zerodrop.harness.record.Record;
@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.within;
 /** The verdict is a pure function of hand-made records: every figure here is known in advance. */
 class VerdictTest {
     /** The window runs from t=10 000 to t=20 000 ms. */
-    private static final UpgradeWindow WINDOW = new UpgradeWindow("deploy", 10_000, 20_000, 0, "", null);
-    private static final GeneratorStats CLEAN = new GeneratorStats(30, 30, 0, 1.5, 0, 20, false);
+    private static final UpgradeWindow WINDOW = new UpgradeWindow("deploy", 10_000, 20_000, 0, "", null, false);
+    private static final GeneratorStats CLEAN = GeneratorStats.of(30, 30, 0, 1.5, 0, false);
 
     /**
      * 30 steady requests to "app", one per second from t=0: v1 until t=14 s, v2 from t=15 s on;
@@ -35,7 +35,7 @@ class VerdictTest {
         for (int i = 0; i < 30; i++) {
             double at = i * 1000.0;
             boolean reset = i == 12 || i == 13;
-            Record.Builder b = Record.builder().seq(i).target("app").cohort(Cohort.STEADY)
+            Record.Builder b = Record.builder().seq(i).target("app")
                     .channel(i % 2 == 0 ? Channel.NEW : Channel.REUSED).method((i / 2) % 2 == 0 ? "GET" : "POST")
                     .at(at, reset ? 3 : 2 + i % 3);
             if (reset) {
@@ -86,7 +86,7 @@ class VerdictTest {
         assertThat(v.failed()).isEqualTo(2);
         assertThat(v.byChannel()).containsEntry(Channel.NEW, new Tally(15, 1)).containsEntry(Channel.REUSED, new Tally(15, 1));
         assertThat(v.byMethod()).containsEntry("GET", new Tally(16, 2)).containsEntry("POST", new Tally(14, 0));
-        assertThat(v.byCohort()).containsEntry(Cohort.STEADY, new Tally(30, 2)).containsEntry(Cohort.LONG, Tally.ZERO);
+        assertThat(v.byCohort()).containsExactly(Map.entry("steady", new Tally(30, 2)));
         assertThat(v.byTarget()).containsExactly(Map.entry("app", new Tally(30, 2)));
         // t=0..9 before, t=10..20 during (edges included), t=21..29 after
         assertThat(v.byPhase()).containsEntry(Phase.BEFORE, new Tally(10, 0))
@@ -99,7 +99,7 @@ class VerdictTest {
         assertThat(v.statusCodes()).containsEntry(0, 2L).containsEntry(200, 28L);
         assertThat(v.failedRecords()).extracting(Record::seq).containsExactly(12L, 13L);
         assertThat(v.headline()).isEqualTo(
-                "FAIL 2 of 30 failed: reset 2 — during upgrade; first at +2.0s, recovered after 2.0s");
+                "FAIL 2 of 30 failed: reset 2 — during upgrade; first at +2.0s, steady failures over 1.0s, then recovered");
     }
 
     @Test
@@ -125,8 +125,9 @@ class VerdictTest {
         assertThat(s.versionsByPhase().get(Phase.BEFORE)).containsExactly(Map.entry("v1", 10L));
         assertThat(s.versionsByPhase().get(Phase.DURING)).containsExactly(Map.entry("v1", 3L), Map.entry("v2", 6L));
         assertThat(s.versionsByPhase().get(Phase.AFTER)).containsExactly(Map.entry("v2", 9L));
-        // first failure due at 12 000, last at 13 000, first success after it at 14 000
-        assertThat(v.recoveryMillis()).isCloseTo(2_000, within(1e-6));
+        // first failure due at 12 000, last at 13 000, a success after it at 14 000
+        assertThat(v.outageMillis()).isCloseTo(1_000, within(1e-6));
+        assertThat(v.recovered()).isTrue();
         assertThat(v.firstFailureOffsetMillis()).isCloseTo(2_003, within(1e-6));
     }
 
@@ -152,17 +153,18 @@ class VerdictTest {
     @Test
     void aCleanRunPassesWithABreakdownInItsHeadline() {
         List<Record> records = new ArrayList<>(upgradeRun().stream().filter(Record::ok).toList());
-        records.add(Record.builder().seq(0).cohort(Cohort.LONG).status(200).version("v1").at(9_000, 12_000).build());
-        records.add(Record.builder().seq(0).cohort(Cohort.STREAM).stream(0).events(20L).at(9_500, 12_000).build());
-        GeneratorStats g = new GeneratorStats(28, 28, 0, 1, 0, 20, false);
+        records.add(Record.builder().seq(0).cohort("long").status(200).version("v1").at(9_000, 12_000).build());
+        records.add(Record.builder().seq(0).cohort("stream").segment(new Segment(0, 20, 1L, 20L)).at(9_500, 12_000).build());
+        GeneratorStats g = GeneratorStats.of(28, 28, 0, 1, 0, false);
 
-        Verdict v = Verdict.of(records, WINDOW, Settings.of(g));
+        Verdict v = Verdict.of(records, WINDOW, Settings.of(g, List.of("app"), List.of("steady", "long", "stream")));
 
         assertThat(v.pass()).isTrue();
         assertThat(v.inconclusive()).isFalse();
         assertThat(v.headline()).isEqualTo("PASS 30 requests, 0 failed "
-                + "(new 16/0, reused 14/0, GET 16/0, POST 14/0, long 1/0, streams 1/0)");
-        assertThat(v.recoveryMillis()).isNull();
+                + "(new 16/0, reused 14/0, GET 16/0, POST 14/0, long 1/0, stream 1/0)");
+        assertThat(v.outageMillis()).isNull();
+        assertThat(v.recovered()).isTrue();
         assertThat(v.firstFailureOffsetMillis()).isNull();
     }
 
@@ -170,19 +172,19 @@ class VerdictTest {
     void aLateOrOverloadedGeneratorMakesACleanRunInconclusive() {
         List<Record> ok = upgradeRun().stream().filter(Record::ok).toList();
 
-        Verdict overloaded = Verdict.of(ok, WINDOW, Settings.of(new GeneratorStats(30, 28, 0, 1, 2, 20, false)));
+        Verdict overloaded = Verdict.of(ok, WINDOW, Settings.of(GeneratorStats.of(30, 28, 0, 1, 2, false)));
         assertThat(overloaded.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
         assertThat(overloaded.pass()).isFalse();
         assertThat(overloaded.inconclusiveReasons()).singleElement().asString().contains("2 requests skipped");
 
-        Verdict late = Verdict.of(ok, WINDOW, Settings.of(new GeneratorStats(28, 28, 1, 25, 0, 20, false)));
+        Verdict late = Verdict.of(ok, WINDOW, Settings.of(GeneratorStats.of(28, 28, 1, 25, 0, false)));
         assertThat(late.outcome()).as("1 late of 28 is more than 1%").isEqualTo(Verdict.Outcome.INCONCLUSIVE);
         assertThat(late.headline()).contains("generator fell behind: 1 of 28 dispatches late");
 
-        Verdict stalled = Verdict.of(ok, WINDOW, Settings.of(new GeneratorStats(28, 28, 0, 1500, 0, 20, false)));
+        Verdict stalled = Verdict.of(ok, WINDOW, Settings.of(GeneratorStats.of(28, 28, 0, 1500, 0, false)));
         assertThat(stalled.inconclusiveReasons()).singleElement().asString().contains("1500 ms late");
 
-        Verdict missing = Verdict.of(ok, WINDOW, Settings.of(new GeneratorStats(30, 30, 0, 1, 0, 20, false)));
+        Verdict missing = Verdict.of(ok, WINDOW, Settings.of(GeneratorStats.of(30, 30, 0, 1, 0, false)));
         assertThat(missing.inconclusiveReasons()).singleElement().asString().contains("28 steady records for 30 sent");
 
         assertThat(Verdict.of(List.of(), WINDOW, Settings.defaults()).outcome())
@@ -191,7 +193,7 @@ class VerdictTest {
 
     @Test
     void failuresOutrankAnInconclusiveGenerator() {
-        Verdict v = Verdict.of(upgradeRun(), WINDOW, Settings.of(new GeneratorStats(30, 30, 5, 30, 0, 20, false)));
+        Verdict v = Verdict.of(upgradeRun(), WINDOW, Settings.of(GeneratorStats.of(30, 30, 5, 30, 0, false)));
 
         assertThat(v.outcome()).isEqualTo(Verdict.Outcome.FAIL);
         assertThat(v.inconclusive()).isTrue();
@@ -200,9 +202,9 @@ class VerdictTest {
 
     @Test
     void aFailedUpgradeIsNotedButTheVerdictJudgesTheTraffic() {
-        UpgradeWindow failed = new UpgradeWindow("deploy v3", 10_000, 20_000, 3, "did not become healthy", null);
+        UpgradeWindow failed = new UpgradeWindow("deploy v3", 10_000, 20_000, 3, "did not become healthy", null, false);
         List<Record> ok = upgradeRun().stream().filter(Record::ok).toList();
-        GeneratorStats g = new GeneratorStats(28, 28, 0, 1, 0, 20, false);
+        GeneratorStats g = GeneratorStats.of(28, 28, 0, 1, 0, false);
 
         Verdict v = Verdict.of(ok, failed, Settings.of(g));
         assertThat(v.pass()).isTrue();

@@ -1,9 +1,15 @@
-package dev.zerodrop.harness.traffic;
+package dev.zerodrop.harness.stream;
 
-import dev.zerodrop.harness.record.Cohort;
+import dev.zerodrop.harness.Presets;
 import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.rules.ValueSource;
 import dev.zerodrop.harness.support.RawServer;
+import dev.zerodrop.harness.traffic.Connector;
+import dev.zerodrop.harness.traffic.Target;
+import dev.zerodrop.harness.traffic.TimeBase;
+import dev.zerodrop.harness.traffic.Tls;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,21 +22,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** How stream segments are judged: a cut, a clean reconnect and resume, a gap, a failed resume. */
-class StreamTest {
+class SseStreamTest {
     private static final long TICK = 50;
 
     private final List<Record> records = new CopyOnWriteArrayList<>();
+    private final Connector connector = new Connector(1, Duration.ofSeconds(1), Tls.defaults(), List.of(), TimeBase.start());
+
+    @AfterEach
+    void closeConnector() {
+        connector.close();
+    }
+
+    private SseStream stream(RawServer server, String reconnectEvent) {
+        Target target = Target.parse("app=" + server.uri("/app/"));
+        SegmentedStream.Settings settings = new SegmentedStream.Settings("stream", SseStream.STREAM_CUT,
+                SseStream.STREAM_GAP, Duration.ofMillis(600), SegmentedStream.IdRule.CONSECUTIVE);
+        SseStream.Options options = new SseStream.Options(target.resolvePath("stream"), reconnectEvent,
+                Presets.labRules(), List.of(), List.of(ValueSource.parse("json:/version")),
+                List.of(ValueSource.parse("json:/instance")));
+        return new SseStream(0, target, connector, settings, options, records::add, new AtomicLong());
+    }
 
     private SseStream stream(RawServer server) {
-        return new SseStream(0, Target.parse("app=" + server.uri("/app/")), Duration.ofSeconds(1),
-                Duration.ofMillis(3 * 200), TimeBase.start(), records::add, new AtomicLong(), new AtomicLong()::incrementAndGet);
+        return stream(server, "reconnect");
     }
 
     private static void ticks(RawServer.Conn conn, long from, long to, String version) throws IOException,
             InterruptedException {
         for (long seq = from; seq <= to; seq++) {
             conn.tick(seq, version);
-            Thread.sleep(TICK);
+            Thread.sleep(TICK); // the server's own tick interval
         }
     }
 
@@ -43,15 +64,15 @@ class StreamTest {
         })) {
             SseStream stream = stream(server);
             stream.start();
-            assertThat(stream.awaitFirstTick(Duration.ofSeconds(2))).isNull();
+            assertThat(stream.awaitFirstEvent(Duration.ofSeconds(2))).isNull();
             await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
 
             assertThat(records).singleElement().satisfies(r -> {
-                assertThat(r.cohort()).isEqualTo(Cohort.STREAM);
-                assertThat(r.error()).isEqualTo(ErrorClass.STREAM_CUT);
-                assertThat(r.events()).isEqualTo(3);
-                assertThat(r.firstEventSeq()).isEqualTo(1);
-                assertThat(r.lastEventSeq()).isEqualTo(3);
+                assertThat(r.cohort()).isEqualTo("stream");
+                assertThat(r.error()).isEqualTo(SseStream.STREAM_CUT);
+                assertThat(r.segment().events()).isEqualTo(3);
+                assertThat(r.segment().firstSeq()).isEqualTo(1);
+                assertThat(r.segment().lastSeq()).isEqualTo(3);
                 assertThat(r.version()).isEqualTo("v1");
                 assertThat(r.message()).contains("without reconnect");
             });
@@ -72,9 +93,25 @@ class StreamTest {
             await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
 
             assertThat(records).singleElement().satisfies(r -> {
-                assertThat(r.error()).isEqualTo(ErrorClass.STREAM_CUT);
+                assertThat(r.error()).isEqualTo(SseStream.STREAM_CUT);
                 assertThat(r.message()).startsWith("no event for");
             });
+        }
+    }
+
+    @Test
+    void aResetMidStreamIsACut() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.sseHead();
+            ticks(conn, 1, 2, "v1");
+            conn.reset();
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
+
+            assertThat(records).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(SseStream.STREAM_CUT));
         }
     }
 
@@ -93,20 +130,19 @@ class StreamTest {
         })) {
             SseStream stream = stream(server);
             stream.start();
-            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && records.size() == 1);
-            Thread.sleep(4 * TICK);
+            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && stream.eventsSeen() >= 6);
             stream.stop(Duration.ofSeconds(2));
 
             assertThat(records).hasSize(2).allMatch(Record::ok);
             Record first = records.get(0);
             Record second = records.get(1);
             assertThat(first.message()).startsWith("reconnect");
-            assertThat(first.lastEventSeq()).isEqualTo(3);
+            assertThat(first.segment().lastSeq()).isEqualTo(3);
             assertThat(first.version()).isEqualTo("v1");
-            assertThat(second.firstEventSeq()).as("resumed right after the last event").isEqualTo(4);
+            assertThat(second.segment().firstSeq()).as("resumed right after the last event").isEqualTo(4);
             assertThat(second.version()).isEqualTo("v2");
             assertThat(second.message()).isEqualTo("closed by harness");
-            assertThat(second.stream()).isEqualTo(first.stream());
+            assertThat(second.segment().stream()).isEqualTo(first.segment().stream());
         }
     }
 
@@ -124,13 +160,12 @@ class StreamTest {
         })) {
             SseStream stream = stream(server);
             stream.start();
-            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && records.size() == 1);
-            Thread.sleep(3 * TICK);
+            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && stream.eventsSeen() >= 5);
             stream.stop(Duration.ofSeconds(2));
 
             assertThat(records).hasSize(2);
             assertThat(records.get(0).error()).isEqualTo(ErrorClass.NONE);
-            assertThat(records.get(1).error()).isEqualTo(ErrorClass.STREAM_GAP);
+            assertThat(records.get(1).error()).isEqualTo(SseStream.STREAM_GAP);
             assertThat(records.get(1).message()).contains("resumed after 3 the next event was 10");
         }
     }
@@ -150,7 +185,6 @@ class StreamTest {
             SseStream stream = stream(server);
             stream.start();
             await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
-            Thread.sleep(300);
 
             assertThat(records).hasSize(2);
             assertThat(records.get(1).error()).isEqualTo(ErrorClass.HTTP_5XX);
@@ -170,13 +204,70 @@ class StreamTest {
         })) {
             SseStream stream = stream(server);
             stream.start();
-            assertThat(stream.awaitFirstTick(Duration.ofSeconds(2))).isNull();
+            assertThat(stream.awaitFirstEvent(Duration.ofSeconds(2))).isNull();
             await().atMost(Duration.ofSeconds(3)).until(() -> records.size() >= 1);
             stream.stop(Duration.ofSeconds(2));
 
             assertThat(records.get(0).error()).isEqualTo(ErrorClass.NONE);
             assertThat(records.get(0).version()).isEqualTo("v9");
-            assertThat(records.get(0).lastEventSeq()).isEqualTo(7);
+            assertThat(records.get(0).segment().lastSeq()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void withoutAReconnectEventACompleteResponseIsTheCleanEndAndResumesWithLastEventId() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            RawServer.Request request = conn.read();
+            conn.sseHead();
+            if (index == 1) {
+                ticks(conn, 1, 2, "v1");
+                conn.write("0\r\n\r\n"); // the chunked terminator: the response ended properly
+                return;
+            }
+            long next = Long.parseLong(request.header("Last-Event-ID")) + 1;
+            ticks(conn, next, next + 100, "v2");
+        })) {
+            SseStream stream = stream(server, null);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> server.connections() == 2 && stream.eventsSeen() >= 4);
+            stream.stop(Duration.ofSeconds(2));
+
+            assertThat(records).hasSize(2).allMatch(Record::ok);
+            assertThat(records.get(0).message()).startsWith("response ended after 2 events");
+            assertThat(records.get(1).segment().firstSeq()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void withoutAReconnectEventABodyEndedByTheConnectionIsACut() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n");
+            conn.write("id: 1\ndata: one\n\n");
+        })) {
+            SseStream stream = stream(server, null);
+            stream.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !stream.alive());
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.error()).isEqualTo(SseStream.STREAM_CUT);
+                assertThat(r.message()).contains("cannot be told from a drop");
+            });
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aResponseThatIsNotAnEventStreamFailsItsFirstSegment() throws Exception {
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.hello("v1");
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+
+            assertThat(stream.awaitFirstEvent(Duration.ofSeconds(2))).contains("wrong_header").contains("not an event stream");
+            assertThat(records).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(ErrorClass.WRONG_HEADER));
         }
     }
 }
