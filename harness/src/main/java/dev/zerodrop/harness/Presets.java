@@ -7,6 +7,7 @@ import dev.zerodrop.harness.rules.ValueSource;
 import dev.zerodrop.harness.stream.SegmentedStream;
 import dev.zerodrop.harness.traffic.RequestTemplate;
 import dev.zerodrop.harness.traffic.Target;
+import dev.zerodrop.harness.ws.WebSocketSpec;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ public final class Presets {
     /**
      * The lab's standard traffic against a proxy at {@code base} (e.g. http://127.0.0.1:18081): 500 req/s
      * over both apps on new and reused connections, GET and POST; 20 long-lived requests of 10-20 s;
-     * 10 SSE streams; a clean 3 s baseline and 5 s of settle. The answer must be the app's greeting.
+     * 10 SSE streams; 10 WebSockets; a clean 3 s baseline and 5 s of settle. The answer must be the
+     * app's greeting.
      */
     public static TrafficPlan.Builder lab(URI base) {
         TrafficPlan.Builder plan = TrafficPlan.builder()
@@ -45,6 +47,7 @@ public final class Presets {
                 .reconnectEvent("reconnect")
                 .streamIds(SegmentedStream.IdRule.CONSECUTIVE)
                 .eventVersion(List.of(ValueSource.parse("json:/version")), List.of(ValueSource.parse("json:/instance")))
+                .cohort(WebSocketSpec.lab(10))
                 .baseline(Duration.ofSeconds(3))
                 .settle(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(5))

@@ -198,6 +198,11 @@ public final class TrafficPlan {
             return List.copyOf(targets);
         }
 
+        /** The cohorts added with {@link #cohort} so far (a preset's WebSockets, say). */
+        public List<CohortSpec> cohorts() {
+            return List.copyOf(extraCohorts);
+        }
+
         /** Replaces the targets (a targets file, or a preset's targets the user overrides). */
         public Builder clearTargets() {
             targets.clear();
@@ -380,12 +385,13 @@ public final class TrafficPlan {
             if (streams > 0) {
                 cohorts.add(stream);
             }
-            cohorts.addAll(extraCohorts);
+            extraCohorts.stream().filter(CohortSpec::active).forEach(cohorts::add);
             Set<String> cohortNames = new HashSet<>();
             for (CohortSpec c : cohorts) {
                 require(cohortNames.add(c.name()), "duplicate cohort name: " + c.name());
                 c.validate(targets);
             }
+            extraCohorts.forEach(c -> c.validate(targets));
             require(!settle.isNegative(), "settle must not be negative");
             require(requestTimeout.toMillis() > 0, "request timeout must be positive");
             require(connectTimeout == null || connectTimeout.toMillis() > 0, "connect timeout must be positive");

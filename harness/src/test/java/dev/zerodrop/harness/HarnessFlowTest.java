@@ -8,6 +8,7 @@ import dev.zerodrop.harness.report.Reports;
 import dev.zerodrop.harness.support.FakeApp;
 import dev.zerodrop.harness.support.Load;
 import dev.zerodrop.harness.verdict.SwitchOver;
+import dev.zerodrop.harness.ws.WebSocketSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,8 @@ class HarnessFlowTest {
     Path dir;
 
     private static TrafficPlan.Builder plan(FakeApp go, FakeApp node) {
-        return Presets.lab(URI.create("http://127.0.0.1:1")).clearTargets()
+        // The in-process apps speak HTTP and SSE, not WebSocket (WebSocketStreamTest covers that cohort).
+        return Presets.lab(URI.create("http://127.0.0.1:1")).clearTargets().cohort(WebSocketSpec.lab(0))
                 .progress(ProgressSink.lines(System.err))
                 .target("go-app", go.uri())
                 .target("node-app", node.uri())

@@ -11,7 +11,9 @@ import dev.zerodrop.harness.record.RunInfo;
 import dev.zerodrop.harness.report.ReportFiles;
 import dev.zerodrop.harness.report.Reports;
 import dev.zerodrop.harness.report.Summary;
+import dev.zerodrop.harness.rules.ValueSource;
 import dev.zerodrop.harness.stream.SegmentedStream;
+import dev.zerodrop.harness.ws.WebSocketSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -125,6 +127,30 @@ public final class Main implements Callable<Integer> {
                     + "(default: consecutive).")
     String streamIds;
 
+    @Option(names = "--websockets", paramLabel = "N",
+            description = "WebSockets open across the command, resumed after a clean close (default: 0; lab: 10).")
+    Integer websockets;
+
+    @Option(names = "--ws-path", paramLabel = "PATH",
+            description = "Where the WebSockets are: relative to each target (ws) or absolute (/socket) (lab: ws).")
+    String wsPath;
+
+    @Option(names = "--ws-interval", paramLabel = "DURATION", converter = Durations.class,
+            description = "The server's message interval; a socket silent for 3x this is cut (default: 1s).")
+    Duration wsInterval;
+
+    @Option(names = "--ws-resume", paramLabel = "PARAM",
+            description = "Query parameter that tells the server the last sequence seen on a resume (default: last).")
+    String wsResume;
+
+    @Option(names = "--ws-clean-close", paramLabel = "CODES", split = ",",
+            description = "Close codes after which a socket resumes; any other end is ws_cut (default: 1001,1012).")
+    List<Integer> wsCleanClose;
+
+    @Option(names = "--ws-seq", paramLabel = "SOURCE",
+            description = "Where a message's sequence number is, for the gap rule (default: json:/seq).")
+    String wsSeq;
+
     @Option(names = "--max-duration", paramLabel = "DURATION", converter = Durations.class,
             description = "Hard cap on the whole run; the command is killed at it (default: 10m).")
     Duration maxDuration;
@@ -216,6 +242,16 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--stream-ids: '" + streamIds + "': use consecutive or none");
             }
+        }
+        if (websockets != null || wsPath != null || wsInterval != null || wsResume != null || wsCleanClose != null
+                || wsSeq != null) {
+            WebSocketSpec base = plan.cohorts().stream().filter(c -> c instanceof WebSocketSpec).map(c -> (WebSocketSpec) c)
+                    .findFirst().orElse(WebSocketSpec.lab(0).withPath(null));
+            plan.cohort(new WebSocketSpec(websockets != null ? websockets : base.count(),
+                    wsPath != null ? wsPath : base.path(), wsInterval != null ? wsInterval : base.interval(),
+                    wsResume != null ? wsResume : base.resume(),
+                    wsCleanClose != null ? new java.util.HashSet<>(wsCleanClose) : base.cleanCodes(), base.ids(),
+                    wsSeq != null ? ValueSource.parse(wsSeq) : base.seq(), base.version(), base.instance()));
         }
         plan.maxDuration(maxDuration != null ? maxDuration : Duration.ofMinutes(10));
         TrafficPlan built = plan.build();

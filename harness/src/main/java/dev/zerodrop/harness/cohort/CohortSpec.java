@@ -15,6 +15,11 @@ public interface CohortSpec {
         return false;
     }
 
+    /** A cohort with nothing to do is left out of the plan (no "0/0" noise in every report). */
+    default boolean active() {
+        return true;
+    }
+
     /** Throws IllegalArgumentException saying what to fix. */
     void validate(List<Target> targets);
 

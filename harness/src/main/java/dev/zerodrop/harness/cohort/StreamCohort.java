@@ -2,44 +2,54 @@ package dev.zerodrop.harness.cohort;
 
 import dev.zerodrop.harness.TargetUnreachableException;
 import dev.zerodrop.harness.stream.SegmentedStream;
-import dev.zerodrop.harness.stream.SseStream;
-import dev.zerodrop.harness.traffic.Target;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
-/** SSE streams of a run: each opened and showing its first event before the upgrade, closed by the harness at the end. */
-final class StreamCohort implements Cohort {
-    private final StreamSpec spec;
+/**
+ * Long-lived streams of a run (SSE, WebSocket): each opened and showing its first event before the
+ * upgrade, resumed by itself when the server asks, closed by the harness at the end. What kind of
+ * stream is the factory's business.
+ */
+public final class StreamCohort implements Cohort {
+    private final String name;
+    private final String label;
+    private final int count;
+    private final Duration readyWait;
+    private final IntFunction<SegmentedStream> factory;
     private final RunContext run;
-    private final List<SseStream> streams = new ArrayList<>();
+    private final List<SegmentedStream> streams = new ArrayList<>();
 
-    StreamCohort(StreamSpec spec, RunContext run) {
-        this.spec = spec;
+    /**
+     * @param label     for the log line ({@code streams}, {@code WebSockets})
+     * @param readyWait how long each stream may take to deliver its first event
+     * @param factory   stream {@code i} of the cohort
+     */
+    public StreamCohort(String name, String label, int count, Duration readyWait, IntFunction<SegmentedStream> factory,
+                        RunContext run) {
+        this.name = name;
+        this.label = label;
+        this.count = count;
+        this.readyWait = readyWait;
+        this.factory = factory;
         this.run = run;
     }
 
     @Override
     public String name() {
-        return spec.name();
+        return name;
     }
 
     @Override
     public void open() {
-        if (spec.count() == 0) {
+        if (count == 0) {
             return;
         }
-        run.out().log("==> " + spec.count() + " streams");
-        AtomicLong segments = new AtomicLong();
-        SegmentedStream.Settings settings = new SegmentedStream.Settings(name(), SseStream.STREAM_CUT,
-                SseStream.STREAM_GAP, spec.idleTimeout(), spec.ids());
-        for (int s = 0; s < spec.count(); s++) {
-            Target target = run.targets().get(s % run.targets().size());
-            SseStream.Options options = new SseStream.Options(target.resolvePath(spec.path()), spec.reconnectEvent(),
-                    run.rules(), target.requests().get(0).headers(), spec.eventVersion(), spec.eventInstance());
-            SseStream stream = new SseStream(s, target, run.connector(), settings, options, run.sink(), segments);
+        run.out().log("==> " + count + " " + label);
+        for (int s = 0; s < count; s++) {
+            SegmentedStream stream = factory.apply(s);
             streams.add(stream);
             stream.start();
         }
@@ -47,11 +57,10 @@ final class StreamCohort implements Cohort {
 
     @Override
     public void awaitReady() throws InterruptedException {
-        Duration wait = run.connector().connectTimeout().plus(spec.idleTimeout());
-        for (SseStream stream : streams) {
-            String problem = stream.awaitFirstEvent(wait);
+        for (SegmentedStream stream : streams) {
+            String problem = stream.awaitFirstEvent(readyWait);
             if (problem != null) {
-                throw new TargetUnreachableException("stream " + stream.index() + " to " + stream.target().name()
+                throw new TargetUnreachableException(name + " " + stream.index() + " to " + stream.target().name()
                         + " did not deliver its first event before the upgrade: " + problem
                         + " — the upgrade was not run", List.of());
             }
@@ -60,7 +69,7 @@ final class StreamCohort implements Cohort {
 
     @Override
     public void finish() throws InterruptedException {
-        for (SseStream stream : streams) {
+        for (SegmentedStream stream : streams) {
             stream.stop(Duration.ofSeconds(2));
         }
     }

@@ -2,12 +2,14 @@ package dev.zerodrop.harness.cohort;
 
 import dev.zerodrop.harness.rules.ValueSource;
 import dev.zerodrop.harness.stream.SegmentedStream;
+import dev.zerodrop.harness.stream.SseStream;
 import dev.zerodrop.harness.traffic.Target;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server-sent-event streams open across the upgrade, spread over the targets, each delivering its
@@ -43,7 +45,15 @@ public record StreamSpec(int count, String path, Duration interval, String recon
 
     @Override
     public Cohort create(RunContext run) {
-        return new StreamCohort(this, run);
+        AtomicLong segments = new AtomicLong();
+        SegmentedStream.Settings settings = new SegmentedStream.Settings(NAME, SseStream.STREAM_CUT,
+                SseStream.STREAM_GAP, idleTimeout(), ids);
+        return new StreamCohort(NAME, "streams", count, run.connector().connectTimeout().plus(idleTimeout()), s -> {
+            Target target = run.targets().get(s % run.targets().size());
+            SseStream.Options options = new SseStream.Options(target.resolvePath(path), reconnectEvent, run.rules(),
+                    target.requests().get(0).headers(), eventVersion, eventInstance);
+            return new SseStream(s, target, run.connector(), settings, options, run.sink(), segments);
+        }, run);
     }
 
     @Override

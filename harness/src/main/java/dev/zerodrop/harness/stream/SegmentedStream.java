@@ -155,6 +155,10 @@ public abstract class SegmentedStream {
             return ended;
         }
 
+        public long events() {
+            return events;
+        }
+
         public void channel(io.netty.channel.Channel ch) {
             channel = ch;
             connectionId = connector.nextConnectionId();
@@ -178,7 +182,9 @@ public abstract class SegmentedStream {
             return;
         }
         long quiet = time.nanos() - seg.lastEventNanos;
-        if (quiet <= settings.idleTimeout().toNanos()) {
+        // Before the head, the connection (and TLS, a WebSocket handshake) gets its connect time too.
+        long limit = settings.idleTimeout().toNanos() + (seg.headSeen ? 0 : connector.connectTimeout().toNanos());
+        if (quiet <= limit) {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(quiet);

@@ -1,5 +1,7 @@
 package dev.zerodrop.harness.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.zerodrop.harness.record.RecordsJson;
 import dev.zerodrop.harness.support.Load;
 import dev.zerodrop.harness.support.Ports;
 import dev.zerodrop.harness.support.TestServer;
@@ -134,5 +136,87 @@ class CliTest {
             assertThat(run.stdout()).containsPattern("RESULT rps=\\d+");
             assertThat(Files.exists(out)).isTrue();
         }
+    }
+
+    @Test
+    void theLabPresetBringsTheLabsMixAndRulesAndOptionsOverrideIt() throws Exception {
+        try (TestServer server = TestServer.start(r -> r.uri().startsWith("/go-app/")
+                ? TestServer.Reply.hello("go-app", "v1", "g1") : new TestServer.Reply(200, "hello", java.util.Map.of(), 0))) {
+            Run run = cli("--preset", "lab", "--base", "http://127.0.0.1:" + server.port(), "--rate", "40",
+                    "--long-lived", "0", "--streams", "0", "--websockets", "0", "--duration", "1s",
+                    "--out", out.toString(), "--quiet");
+
+            assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+            assertThat(run.stdout()).contains("go-app  http://127.0.0.1:" + server.port() + "/go-app/")
+                    .contains("GET 20/10, POST 20/10")
+                    .contains("By target                                          go-app 20/0, node-app 20/20")
+                    .containsPattern("(?m)^VERDICT: FAIL 20 of 40 failed: wrong_body 20");
+            JsonNode report = RecordsJson.MAPPER.readTree(out.resolve("report.json").toFile());
+            assertThat(report.path("schemaVersion").asInt()).isEqualTo(2);
+            assertThat(report.path("run").path("plan").path("preset").asText()).isEqualTo("lab");
+            assertThat(report.path("run").path("plan").path("rules").path("expectBody").asText()).isEqualTo("^Hi! from ");
+        }
+    }
+
+    @Test
+    void aPresetWithoutBaseAndAnUnknownPresetAreClearErrors() {
+        assertThat(cli("--preset", "lab", "--duration", "1s").stderr()).contains("--preset lab needs --base URL");
+        assertThat(cli("--preset", "prod", "--base", "http://127.0.0.1:1", "--duration", "1s").stderr())
+                .contains("unknown preset 'prod'");
+        Run noTargets = cli("--duration", "1s");
+        assertThat(noTargets.exit()).isEqualTo(2);
+        assertThat(noTargets.stderr()).contains("--targets FILE or --preset lab");
+        Run badTargets = cli("--targets", out.resolve("none.txt").toString(), "--duration", "1s");
+        assertThat(badTargets.exit()).isEqualTo(2);
+        assertThat(badTargets.stderr()).contains("cannot read targets file");
+        assertThat(cli("--target", "https://127.0.0.1:1/", "--cacert", "x.pem", "--duration", "1s").stderr())
+                .contains("cannot read x.pem");
+    }
+
+    @Test
+    void successRulesAndJunitXmlForAPipeline() throws Exception {
+        try (TestServer server = TestServer.start(r -> new TestServer.Reply(204, "", java.util.Map.of(), 0))) {
+            Path junit = out.resolve("verdict.xml");
+            Run run = cli("--target", "api=" + server.uri("/api"), "--expect-status", "200,204", "--rate", "40",
+                    "--duration", "500ms", "--out", out.toString(), "--junit", junit.toString(), "--quiet");
+
+            Load.assumeNotOverloaded(run.exit(), run.stdout());
+            assertThat(run.exit()).as(run.stdout()).isZero();
+            String xml = Files.readString(junit);
+            assertThat(xml).contains("<testsuites name=\"zerodrop-harness\" tests=\"2\" failures=\"0\"")
+                    .contains("classname=\"zerodrop.api\" name=\"steady (20 attempts)\"");
+        }
+    }
+
+    @Test
+    void onlyFailedRecordsAreWrittenWhenAskedAndTheReportSaysSo() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServer server = TestServer.start(r -> n.incrementAndGet() % 5 == 0
+                ? TestServer.Reply.status(503) : TestServer.Reply.hello("v1"))) {
+            Run run = cli("--target", server.uri("/").toString(), "--rate", "40", "--duration", "1s",
+                    "--records", "failed", "--records-gzip", "--out", out.toString(), "--quiet");
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(out.resolve("records.jsonl")).doesNotExist();
+            java.util.List<dev.zerodrop.harness.record.Record> written = RecordsJson.readJsonl(out.resolve("records.jsonl.gz"));
+            assertThat(written).hasSize(8).allMatch(dev.zerodrop.harness.record.Record::failed);
+            assertThat(run.stdout()).contains("only failed written (--records failed)");
+
+            Run again = cli("report", out.toString());
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.stderr()).contains("the verdict stored in report.json (records kept: failed)");
+            assertThat(again.stdout()).isEqualTo(run.stdout());
+        }
+    }
+
+    @Test
+    void reportRefusesWhatIsNotARunDirectory() throws Exception {
+        Run none = cli("report", out.toString());
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.stderr()).contains("not a run's output directory");
+        Files.writeString(out.resolve("report.json"), "{\"verdict\": {}}");
+        Run old = cli("report", out.toString());
+        assertThat(old.exit()).isEqualTo(2);
+        assertThat(old.stderr()).contains("schemaVersion 1");
     }
 }
