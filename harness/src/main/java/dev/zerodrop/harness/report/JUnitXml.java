@@ -93,7 +93,7 @@ public final class JUnitXml {
         xml.writeAttribute("time", "0");
         if (c.tally().failed() > 0) {
             xml.writeStartElement("failure");
-            xml.writeAttribute("type", c.errors().keySet().iterator().next().label());
+            xml.writeAttribute("type", mostFrequent(c.errors()).label());
             xml.writeAttribute("message", c.tally().failed() + " of " + c.tally().total() + " failed: "
                     + Verdict.errorSummary(c.errors()));
             StringBuilder text = new StringBuilder("Error set:\n");
@@ -109,6 +109,17 @@ public final class JUnitXml {
             xml.writeEndElement();
         }
         xml.writeEndElement();
+    }
+
+    /** The most frequent class; the first by label among equals. */
+    private static ErrorClass mostFrequent(Map<ErrorClass, Long> errors) {
+        ErrorClass best = null;
+        for (Map.Entry<ErrorClass, Long> e : errors.entrySet()) {
+            if (best == null || e.getValue() > errors.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     private static void generatorCase(XMLStreamWriter xml, Verdict verdict) throws XMLStreamException {

@@ -60,6 +60,12 @@ class Approach3IT implements ApproachContract {
     return versions;
   }
 
+  /** Its unsafe deploys are caught at plan level (approach_3/tests/mutate), not live. */
+  @Override
+  public boolean hasNegativeControl() {
+    return false;
+  }
+
   @Override
   public List<String> badReleaseSays() {
     return List.of("rolled back");
