@@ -1,0 +1,3 @@
+module zerodrop/lintfixture
+
+go 1.19
