@@ -68,6 +68,9 @@ resource "aws_lb" "this" {
   subnets            = aws_subnet.public[*].id
 
   # Must outlast the longest request (20 s): an idle connection past this is cut with a 504.
+  # WebSockets (the apps' /ws) need no setting on an HTTP listener, but this also ends one silent
+  # that long in both directions: the apps tick every STREAM_INTERVAL_MS (1 s), so only a dead
+  # socket gets there (tests/websockets.tftest.hcl).
   idle_timeout = var.alb_idle_timeout
 
   drop_invalid_header_fields = true

@@ -17,21 +17,23 @@ type app struct {
 	cfg config
 	// draining flips on SIGTERM: readiness turns 503 and responses ask clients to reconnect.
 	draining atomic.Bool
-	// closing is closed once the listener is closed; open SSE streams end on it.
+	// closing is closed once the listener is closed; open SSE streams and WebSockets end on it.
 	closing  chan struct{}
 	inFlight atomic.Int64
 	streams  atomic.Int64
+	ws       *wsTracker
 }
 
 func newApp(cfg config) *app {
-	return &app{cfg: cfg, closing: make(chan struct{})}
+	return &app{cfg: cfg, closing: make(chan struct{}), ws: newWSTracker()}
 }
 
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.inFlight.Add(1)
-	defer a.inFlight.Add(-1)
-
 	path := a.stripPrefix(r.URL.Path)
+	if path != "/ws" { // a WebSocket is counted in a.ws, for as long as it is open
+		a.inFlight.Add(1)
+		defer a.inFlight.Add(-1)
+	}
 	h := w.Header()
 	h.Set("X-App-Version", a.cfg.Version)
 	h.Set("X-App-Instance", a.cfg.Instance)
@@ -49,6 +51,8 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.healthz(w, r)
 	case "/stream":
 		a.stream(w, r)
+	case "/ws":
+		a.webSocket(w, r)
 	default:
 		text(w, http.StatusNotFound, "not found: "+r.URL.Path)
 	}

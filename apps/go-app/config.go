@@ -25,6 +25,7 @@ type config struct {
 	DrainDelay       time.Duration
 	DrainTimeout     time.Duration
 	KeepAliveTimeout time.Duration
+	WSCloseTimeout   time.Duration
 }
 
 var (
@@ -74,6 +75,7 @@ func loadConfig(getenv func(string) string) (config, []string) {
 		DrainDelay:       ms("DRAIN_DELAY_MS", 5000, 0, day),
 		DrainTimeout:     ms("DRAIN_TIMEOUT_MS", 30000, 0, day),
 		KeepAliveTimeout: ms("KEEPALIVE_TIMEOUT_MS", 65000, 1000, day),
+		WSCloseTimeout:   ms("WS_CLOSE_TIMEOUT_MS", 5000, 1, day),
 	}
 
 	switch strings.ToLower(getenv("FAIL_HEALTH")) {

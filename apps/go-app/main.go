@@ -88,11 +88,12 @@ func run(cfg config) int {
 			}
 		},
 	}
-	// Shutdown closes the listener first, then calls this: streams must end for Shutdown to finish.
+	// Shutdown closes the listener first, then calls this: streams must end for Shutdown to finish,
+	// and WebSockets get their close frame now, when proxies no longer route to this instance.
 	listenerClosed := make(chan struct{})
 	srv.RegisterOnShutdown(func() {
-		logf("drain: listener closed, %d in flight (%d streams), ending streams, waiting up to %dms",
-			a.inFlight.Load(), a.streams.Load(), cfg.DrainTimeout.Milliseconds())
+		logf("drain: listener closed, %d in flight (%d streams), %d websockets, ending streams and websockets, waiting up to %dms",
+			a.inFlight.Load(), a.streams.Load(), a.ws.count(), cfg.DrainTimeout.Milliseconds())
 		close(a.closing)
 		close(listenerClosed)
 	})
@@ -127,11 +128,21 @@ func run(cfg config) int {
 	defer cancel()
 	err = srv.Shutdown(ctx)
 	<-listenerClosed // the hook runs in its own goroutine; keep the log in order
+	if err == nil {
+		// Shutdown neither waits for nor closes hijacked connections: wait for the WebSockets'
+		// close handshakes ourselves, within the same deadline.
+		err = a.ws.wait(ctx)
+	}
 	if err != nil {
-		logf("drain: timeout after %dms, cutting %d connections (%d requests in flight), exit 1",
-			cfg.DrainTimeout.Milliseconds(), openConns.Load(), a.inFlight.Load())
+		logf("drain: timeout after %dms, cutting %d connections (%d requests in flight, %d websockets), exit 1",
+			cfg.DrainTimeout.Milliseconds(), openConns.Load()+int64(a.ws.count()), a.inFlight.Load(), a.ws.count())
 		srv.Close()
+		a.ws.cut()
 		return exitFailure
+	}
+	if answered, unanswered := a.ws.answered.Load(), a.ws.unanswered.Load(); answered+unanswered > 0 {
+		logf("drain: %d websockets closed with 1012: %d answered the close, %d did not within %dms and were closed",
+			answered+unanswered, answered, unanswered, cfg.WSCloseTimeout.Milliseconds())
 	}
 	logf("drain: done, exit 0")
 	return exitOK

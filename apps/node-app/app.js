@@ -1,27 +1,32 @@
 'use strict';
-// The lab's HTTP contract (docs/CONVENTIONS.md): /, /healthz and /stream, at the root and under
-// /<app-name>/. The drain state lives in `state`, which server.js flips.
+// The lab's HTTP contract (docs/CONVENTIONS.md): /, /healthz, /stream and /ws (ws.js), at the root
+// and under /<app-name>/. The drain state lives in `state`, which server.js flips.
 
 const { finished } = require('node:stream');
 
 function createState() {
   return {
     draining: false, // SIGTERM arrived: readiness is 503, responses ask clients to reconnect
-    closing: false, // the listener is closed: streams end
-    inFlight: 0,
+    closing: false, // the listener is closed: streams and WebSockets end
+    inFlight: 0, // HTTP requests; WebSockets are counted in `websockets`
     streams: new Set(), // functions that end one open stream with a reconnect event
+    websockets: new Map(), // open WebSocket → function that closes it with 1012
+    drainCloses: [], // promises of those closes: true when the peer answered
+  };
+}
+
+// /<app-name>/x → /x, so path-routing proxies need no rewrite rules.
+function routeFor(config) {
+  const prefix = `/${config.appName}`;
+  return (path) => {
+    if (path === prefix) return '/';
+    return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
   };
 }
 
 function createHandler(config, state) {
-  const prefix = `/${config.appName}`;
   const hello = `Hi! from ${config.appName} ${config.version} (${config.instance})`;
-
-  // /<app-name>/x → /x, so path-routing proxies need no rewrite rules.
-  const stripPrefix = (path) => {
-    if (path === prefix) return '/';
-    return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
-  };
+  const stripPrefix = routeFor(config);
 
   const baseHeaders = (res) => {
     res.setHeader('X-App-Version', config.version);
@@ -133,6 +138,12 @@ function createHandler(config, state) {
     tick(); // the first event goes out at once
   };
 
+  // Upgrade requests never get here (ws.js takes them): this one asked for plain HTTP.
+  const handleWsWithoutUpgrade = (req, res, pathname) => {
+    if (!allow(req, res, ['GET'])) return;
+    text(res, 426, `${pathname} is a WebSocket: connect with a WebSocket client (Connection: Upgrade, Upgrade: websocket)`, { Upgrade: 'websocket' });
+  };
+
   return function handle(req, res) {
     state.inFlight += 1;
     res.on('close', () => {
@@ -152,10 +163,12 @@ function createHandler(config, state) {
         return handleHealthz(req, res);
       case '/stream':
         return handleStream(req, res);
+      case '/ws':
+        return handleWsWithoutUpgrade(req, res, url.pathname);
       default:
         return text(res, 404, `not found: ${url.pathname}`);
     }
   };
 }
 
-module.exports = { createState, createHandler };
+module.exports = { createState, createHandler, routeFor };

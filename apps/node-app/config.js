@@ -37,6 +37,7 @@ function loadConfig(env, hostname) {
     drainDelayMs: int('DRAIN_DELAY_MS', 5000, 0, DAY_MS),
     drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 30000, 0, DAY_MS),
     keepAliveTimeoutMs: int('KEEPALIVE_TIMEOUT_MS', 65000, 1000, DAY_MS),
+    wsCloseTimeoutMs: int('WS_CLOSE_TIMEOUT_MS', 5000, 1, DAY_MS),
   };
 
   const failHealth = (env.FAIL_HEALTH || '').toLowerCase();

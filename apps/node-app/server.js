@@ -1,13 +1,14 @@
 'use strict';
 // node-app: the lab's Node service, a tiny HTTP app that drains without dropping requests.
 // Drain on SIGTERM/SIGINT: readiness 503 at once → keep serving for DRAIN_DELAY_MS → close the
-// listener and idle keep-alive connections, end streams, let in-flight requests finish → exit 0
-// (or exit 1 when DRAIN_TIMEOUT_MS cut some).
+// listener and idle keep-alive connections, end streams, close WebSockets with 1012, let in-flight
+// requests finish → exit 0 (or exit 1 when DRAIN_TIMEOUT_MS cut some).
 
 const http = require('node:http');
 const os = require('node:os');
 const { loadConfig } = require('./config');
-const { createState, createHandler } = require('./app');
+const { createState, createHandler, routeFor } = require('./app');
+const { attachWebSockets } = require('./ws');
 
 const EXIT_FAILURE = 1; // drain timed out (connections were cut), or the listener failed
 const EXIT_BAD_CONFIG = 2;
@@ -25,6 +26,7 @@ const server = http.createServer(createHandler(config, state));
 // Longer than any proxy's upstream idle timeout, so the proxy closes idle connections first;
 // Node's default of 5 s closes connections a proxy is about to reuse, which drops requests.
 server.keepAliveTimeout = config.keepAliveTimeoutMs;
+attachWebSockets(server, config, state, routeFor(config));
 
 const sockets = new Set();
 server.on('connection', (socket) => {
@@ -53,27 +55,35 @@ function drain(signal) {
   setTimeout(closeListener, config.drainDelayMs);
 }
 
-// 3. Stop accepting, close idle keep-alive connections, end streams, and wait for in-flight
-// requests (including long ones) up to the drain timeout. Responses written from now on carry
-// Connection: close (see app.js), so busy connections close once answered.
+// 3. Stop accepting, close idle keep-alive connections, end streams, close WebSockets, and wait for
+// in-flight requests (including long ones) up to the drain timeout. Responses written from now on
+// carry Connection: close (see app.js), so busy connections close once answered. server.close()
+// leaves upgraded sockets open, but it waits for them: each WebSocket ends with our close frame
+// and the peer's answer, or ws cuts it after WS_CLOSE_TIMEOUT_MS.
 function closeListener() {
   state.closing = true;
   const deadline = setTimeout(() => {
-    log(`drain: timeout after ${config.drainTimeoutMs}ms, cutting ${sockets.size} connections (${state.inFlight} requests in flight), exit 1`);
+    log(`drain: timeout after ${config.drainTimeoutMs}ms, cutting ${sockets.size} connections (${state.inFlight} requests in flight, ${state.websockets.size} websockets), exit 1`);
     for (const socket of sockets) socket.destroy();
     process.exit(EXIT_FAILURE);
   }, config.drainTimeoutMs);
   // A connection can turn idle later (e.g. accepted just before close, then answered); sweep it.
   const sweeper = setInterval(() => server.closeIdleConnections(), 250);
 
-  server.close(() => { // called once every connection has closed
-    clearTimeout(deadline);
+  server.close(async () => { // called once every connection has closed
     clearInterval(sweeper);
+    const answers = await Promise.all(state.drainCloses); // ws reports each close just after
+    clearTimeout(deadline);
+    if (answers.length > 0) {
+      const answered = answers.filter(Boolean).length;
+      log(`drain: ${answers.length} websockets closed with 1012: ${answered} answered the close, ${answers.length - answered} did not within ${config.wsCloseTimeoutMs}ms and were closed`);
+    }
     log('drain: done, exit 0');
     process.exit(0);
   });
-  log(`drain: listener closed, ${state.inFlight} in flight (${state.streams.size} streams), ending streams, waiting up to ${config.drainTimeoutMs}ms`);
+  log(`drain: listener closed, ${state.inFlight} in flight (${state.streams.size} streams), ${state.websockets.size} websockets, ending streams and websockets, waiting up to ${config.drainTimeoutMs}ms`);
   for (const end of state.streams) end();
+  for (const end of state.websockets.values()) state.drainCloses.push(end());
   server.closeIdleConnections(); // close() does this itself only from Node 19 on
 }
 
