@@ -56,25 +56,25 @@ a0_connect() {
   a0_write_ssh_config && a0_ssh -o ConnectTimeout=5 -o BatchMode=yes true 2>/dev/null
 }
 
-# Builds each app's release: its files plus a release.env saying which version it is (and, for the
-# lab's bad release, FAIL_HEALTH=true), packed as target/releases/<app>.tar, which Ansible unpacks
-# into a slot. go-app ships a static binary, node-app its sources (it has no npm dependencies).
+# Builds each app's release archive for a version (approach_0/build-releases, the one recipe).
 a0_build_releases() { # version broken(true|false)
-  command -v go >/dev/null || die 3 "go is not on the PATH (run lib/bootstrap)"
-  local out="$A0_TARGET/releases" app
-  mkdir -p "$out/go-app" "$out/node-app"
-  # Rebuilt only when a source is newer: deploys run under traffic, on the same cores.
-  if [[ ! -x "$out/go-app/go-app" || -n "$(find "$ZD_ROOT/apps/go-app" \( -name '*.go' -o -name go.mod \) -newer "$out/go-app/go-app")" ]]; then
-    (cd "$ZD_ROOT/apps/go-app" \
-      && CGO_ENABLED=0 GOFLAGS=-trimpath GOPROXY=off nice go build -ldflags='-s -w' -o "$out/go-app/go-app" .) \
-      || die 1 "go build of apps/go-app failed"
-  fi
-  rm -rf "$out/node-app" && mkdir "$out/node-app"
-  cp "$ZD_ROOT"/apps/node-app/package.json "$ZD_ROOT"/apps/node-app/*.js "$out/node-app/"
-  for app in go-app node-app; do
-    printf '# %s %s, built by approach_0/deploy\nAPP_VERSION=%s\nFAIL_HEALTH=%s\n' "$app" "$1" "$1" "$2" >"$out/$app/release.env"
-    (cd "$out/$app" && tar -cf "../$app.tar" -- *)
-  done
+  local flags=()
+  [[ $2 == true ]] && flags=(--broken)
+  "$A0_DIR/build-releases" "$1" "${flags[@]}"
+}
+
+# The "==>" lines of a playbook's output (the deploy's debug messages), as they come.
+a0_progress() { sed -un 's/^ *"msg": "\(==> .*\)"$/\1/p'; }
+
+# Prints the last failed task's message from an Ansible (or `vagrant up`) log as an ERROR line;
+# returns 1 when the log has no failed task.
+a0_explain_failure() { # log
+  grep -E '^(fatal|failed): ' "$1" | tail -1 | sed 's/^[^>]*=> //' | python3 -c '
+import json, sys
+try: msg = json.load(sys.stdin).get("msg", "").strip()
+except ValueError: sys.exit(1)
+if not msg: sys.exit(1)
+print("ERROR: " + msg)' >&2
 }
 
 # Runs one of approach_0's playbooks; prints its "==>" lines as they come, keeps the full log.
@@ -85,13 +85,9 @@ a0_playbook() { # playbook extra-vars-json
   # nice: the deploy yields the CPU to the traffic it must not disturb (same cores here).
   PYTHONUNBUFFERED=1 nice ansible-playbook -i "$ZD_ROOT/ansible/inventories/approach_0" \
       "$ZD_ROOT/ansible/playbooks/approach_0/$1.yml" -e "$2" 2>&1 \
-    | tee "$log" | sed -un 's/^ *"msg": "\(==> .*\)"$/\1/p' || status=${PIPESTATUS[0]}
+    | tee "$log" | a0_progress || status=${PIPESTATUS[0]}
   if ((status)); then
-    # The last failure's message: the JSON after "=>" on ansible's fatal/failed line.
-    grep -E '^(fatal|failed): ' "$log" | tail -1 | sed 's/^[^>]*=> //' | python3 -c '
-import json, sys
-try: print("ERROR: " + json.load(sys.stdin).get("msg", "").strip())
-except ValueError: pass' >&2 || true
+    a0_explain_failure "$log" || true
     printf 'ERROR: ansible-playbook %s failed (exit %s); full log: %s\n' "$1" "$status" "${log#"$ZD_ROOT"/}" >&2
   fi
   return "$status"
