@@ -93,8 +93,8 @@ public record AnswerRules(StatusSet expectStatus, Pattern expectBody, Map<String
 
     private Judgement judge(Answer answer, boolean withBody) {
         int status = answer.status();
-        String version = first(versionFrom, answer);
-        String instance = first(instanceFrom, answer);
+        String version = ValueSource.first(versionFrom, answer.headers(), answer.body());
+        String instance = ValueSource.first(instanceFrom, answer.headers(), answer.body());
         if (!expectStatus.contains(status)) {
             ErrorClass cls = status >= 500 && status <= 599 ? ErrorClass.HTTP_5XX
                     : status >= 400 && status <= 499 ? ErrorClass.HTTP_4XX : ErrorClass.UNEXPECTED_STATUS;
@@ -121,15 +121,6 @@ public record AnswerRules(StatusSet expectStatus, Pattern expectBody, Map<String
         return new Judgement(ErrorClass.NONE, null, version, instance);
     }
 
-    private static String first(List<ValueSource> sources, Answer answer) {
-        for (ValueSource source : sources) {
-            String value = source.read(answer.headers(), answer.body());
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
-    }
 
     /** The start of a body, on one line, for error messages. */
     public static String example(CharSequence body) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,22 @@ public sealed interface ValueSource {
     String read(Function<String, String> headers, CharSequence body);
 
     String spec();
+
+    /** The first value any of {@code sources} finds, in order; null when none does. */
+    static String first(List<ValueSource> sources, Function<String, String> headers, CharSequence body) {
+        for (ValueSource source : sources) {
+            String value = source.read(headers, body);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The first value found in a message or event's data (no headers). */
+    static String first(List<ValueSource> sources, CharSequence data) {
+        return first(sources, name -> null, data);
+    }
 
     static ValueSource parse(String spec) {
         int colon = spec.indexOf(':');

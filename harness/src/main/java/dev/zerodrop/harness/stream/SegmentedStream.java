@@ -204,6 +204,15 @@ public abstract class SegmentedStream {
         end(seg, Errors.classify(cause), Errors.describe(cause), false);
     }
 
+    /** An exception on a segment's connection: a failed segment before it was established, a cut after. */
+    protected void broken(Seg seg, boolean established, Throwable cause) {
+        if (established) {
+            cut(seg, Errors.describe(cause));
+        } else {
+            failed(seg, cause);
+        }
+    }
+
     /** The response head was judged: a failure ends the segment (and the stream). */
     protected void head(Seg seg, int status, ErrorClass error, String message, String version, String instance) {
         seg.status = status;

@@ -174,8 +174,8 @@ public final class SseStream extends SegmentedStream {
                 cleanEnd(seg, "reconnect after " + eventsText());
                 return true;
             }
-            String version = first(options.eventVersion(), e.data());
-            String instance = first(options.eventInstance(), e.data());
+            String version = ValueSource.first(options.eventVersion(), e.data());
+            String instance = ValueSource.first(options.eventInstance(), e.data());
             event(seg, e.ownId() ? e.id() : null, e.ownId() ? integer(e.id()) : null, version, instance);
             return false;
         }
@@ -201,23 +201,10 @@ public final class SseStream extends SegmentedStream {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (!seg.ended()) {
-                if (!streaming) {
-                    failed(seg, cause);
-                } else {
-                    cut(seg, dev.zerodrop.harness.traffic.Errors.describe(cause));
-                }
+                broken(seg, streaming, cause);
             }
             ctx.close();
         }
     }
 
-    private static String first(List<ValueSource> sources, String data) {
-        for (ValueSource source : sources) {
-            String value = source.read(name -> null, data);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
-    }
 }

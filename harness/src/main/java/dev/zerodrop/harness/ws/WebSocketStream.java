@@ -143,7 +143,7 @@ public final class WebSocketStream extends SegmentedStream {
                 String data = text.text();
                 String seqText = options.seq().read(name -> null, data);
                 Long seq = integer(seqText);
-                event(seg, seqText, seq, first(options.version(), data), first(options.instance(), data));
+                event(seg, seqText, seq, ValueSource.first(options.version(), data), ValueSource.first(options.instance(), data));
             } else if (frame instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -181,23 +181,12 @@ public final class WebSocketStream extends SegmentedStream {
                     Judgement j = options.rules().judgeHead(new Answer(status, h.response().headers()::get, null), SWITCHING);
                     head(seg, status, j.error().failed() ? j.error() : ErrorClass.OTHER,
                             "WebSocket upgrade answered HTTP " + status, j.version(), j.instance());
-                } else if (!open) {
-                    failed(seg, cause);
                 } else {
-                    cut(seg, dev.zerodrop.harness.traffic.Errors.describe(cause));
+                    broken(seg, open, cause);
                 }
             }
             ctx.close();
         }
     }
 
-    private static String first(List<ValueSource> sources, String data) {
-        for (ValueSource source : sources) {
-            String value = source.read(name -> null, data);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
-    }
 }

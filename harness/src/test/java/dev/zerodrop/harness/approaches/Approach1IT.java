@@ -3,10 +3,15 @@ package dev.zerodrop.harness.approaches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zerodrop.harness.RunResult;
+import dev.zerodrop.harness.TrafficPlan;
+import dev.zerodrop.harness.traffic.Tls;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * approach_1: Docker Compose behind HAProxy. The claim — {@code approach_1/deploy} upgrades both apps
@@ -16,6 +21,8 @@ import org.junit.jupiter.api.DisplayName;
 @DisplayName("approach_1: Docker Compose + HAProxy")
 class Approach1IT implements ApproachContract {
   static final String PROJECT = "zerodrop_a1";
+  /** A1_TLS_PORT in approach_1/lib.sh (docs/CONVENTIONS.md). */
+  static final int TLS_PORT = 18441;
 
   @Override
   public String folder() {
@@ -49,6 +56,27 @@ class Approach1IT implements ApproachContract {
   @Override
   public double rolloutGoalSeconds() {
     return 15;
+  }
+
+  /**
+   * The same deploy judged over TLS: HAProxy terminates it on 127.0.0.1:18441 with the certificate
+   * approach_1/up made (its CA is trusted with --cacert, as a user would); new and reused TLS
+   * connections, SSE and WebSockets (wss) are counted like plain ones.
+   */
+  @Test
+  @Order(25)
+  @DisplayName("deploying both apps under the standard traffic over TLS drops nothing")
+  void deployingBothAppsOverTlsDropsNothing() {
+    ensureVersion("v1");
+    TrafficPlan tls = Lab.standardTraffic(URI.create("https://127.0.0.1:" + TLS_PORT))
+        .tls(new Tls(Lab.ROOT.resolve("approach_1/.tls/ca.pem"), false, null, null)).build();
+    RunResult r = Lab.run(folder(), "deploy-v2-tls", tls, command(Map.of(), "deploy", "go-app", "node-app", "v2"));
+
+    Proofs.figures(folder() + " (TLS)", r, rolloutGoalSeconds());
+    assertThat(r.window().exitCode()).as("deploy exit code; output:%n%s", r.window().output()).isZero();
+    assertThat(r.info().targets().values()).allMatch(u -> u.startsWith("https://"));
+    assertThat(r.info().insecure()).isFalse();
+    Proofs.assertZeroDrop(r, "v1", "v2");
   }
 
   @Override

@@ -72,7 +72,7 @@ class LayoutTest {
     Map<String, Integer> ports = new TreeMap<>();
     Matcher m = Pattern.compile("(?m)^\\|\\s*(approach_\\d+)[^|]*\\|\\s*(\\d{4,5})\\s*\\|").matcher(read(conventions));
     while (m.find()) {
-      ports.put(m.group(1), Integer.parseInt(m.group(2)));
+      ports.putIfAbsent(m.group(1), Integer.parseInt(m.group(2))); // the first row: the proxy's plain port
     }
     return ports;
   }
