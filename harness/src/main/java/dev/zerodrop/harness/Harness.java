@@ -67,7 +67,8 @@ public final class Harness {
         }
 
         static Settings settings(TrafficPlan plan, dev.zerodrop.harness.record.GeneratorStats generator) {
-            return Settings.of(generator, plan.targets().stream().map(Target::name).toList(), plan.cohortNames());
+            return Settings.of(generator, plan.targets().stream().map(Target::name).toList(), plan.cohortNames())
+                    .withUpgradeMustSucceed(plan.upgradeMustSucceed());
         }
 
         RunResult execute() {

@@ -53,6 +53,7 @@ public final class TrafficPlan {
     private final ProgressSink progress;
     private final RecordsOutput records;
     private final String preset;
+    private final boolean upgradeMustSucceed;
 
     private TrafficPlan(Builder b, List<Target> targets, List<CohortSpec> cohorts) {
         this.targets = List.copyOf(targets);
@@ -69,6 +70,7 @@ public final class TrafficPlan {
         this.progress = b.progress;
         this.records = b.records;
         this.preset = b.preset;
+        this.upgradeMustSucceed = b.upgradeMustSucceed;
     }
 
     public static Builder builder() {
@@ -93,6 +95,8 @@ public final class TrafficPlan {
     public int ioThreads() { return ioThreads; }
     public ProgressSink progress() { return progress; }
     public RecordsOutput records() { return records; }
+    /** A failed upgrade makes the run INCONCLUSIVE (a pipeline gate wants the deploy done too). */
+    public boolean upgradeMustSucceed() { return upgradeMustSucceed; }
     /** The preset the plan started from, or null. */
     public String preset() { return preset; }
 
@@ -126,6 +130,7 @@ public final class TrafficPlan {
         map.put("poolSize", poolSize);
         map.put("ioThreads", ioThreads);
         map.put("records", records.mode().name().toLowerCase(java.util.Locale.ROOT));
+        map.put("upgradeMustSucceed", upgradeMustSucceed);
         return map;
     }
 
@@ -179,6 +184,7 @@ public final class TrafficPlan {
         private Tls tls = Tls.defaults();
         private RecordsOutput records = RecordsOutput.inMemory();
         private String preset;
+        private boolean upgradeMustSucceed;
 
         Builder() {
         }
@@ -356,6 +362,11 @@ public final class TrafficPlan {
 
         public Builder records(RecordsOutput output) {
             this.records = Objects.requireNonNull(output);
+            return this;
+        }
+
+        public Builder upgradeMustSucceed(boolean must) {
+            this.upgradeMustSucceed = must;
             return this;
         }
 

@@ -152,12 +152,17 @@ public final class Main implements Callable<Integer> {
     String wsSeq;
 
     @Option(names = "--max-duration", paramLabel = "DURATION", converter = Durations.class,
-            description = "Hard cap on the whole run; the command is killed at it (default: 10m).")
+            description = "Hard cap on the whole run; the command is killed at it (default: 10m; lab: 4m).")
     Duration maxDuration;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where reports go (default: harness-out/<timestamp> in the current directory).")
     Path out;
+
+    @Option(names = "--deploy-must-succeed",
+            description = "A --during command that exits non-zero makes the run INCONCLUSIVE (exit 1), even when "
+                    + "nothing dropped. Off by default: \"a bad release was refused without a drop\" is a PASS.")
+    boolean deployMustSucceed;
 
     @Option(names = "--junit", paramLabel = "FILE",
             description = "Also write the verdict as JUnit XML (a test case per target and cohort) for CI systems.")
@@ -253,7 +258,11 @@ public final class Main implements Callable<Integer> {
                     wsCleanClose != null ? new java.util.HashSet<>(wsCleanClose) : base.cleanCodes(), base.ids(),
                     wsSeq != null ? ValueSource.parse(wsSeq) : base.seq(), base.version(), base.instance()));
         }
-        plan.maxDuration(maxDuration != null ? maxDuration : Duration.ofMinutes(10));
+        if (maxDuration != null || traffic.preset == null) {
+            plan.maxDuration(maxDuration != null ? maxDuration : Duration.ofMinutes(10));
+        }
+        plan.upgradeMustSucceed(deployMustSucceed);
+        Reports.removeRecords(dir); // a re-used --out: report DIR must never read an older run's records
         TrafficPlan built = plan.build();
         Upgrade upgrade = attack ? Upgrade.none(mode.duration)
                 : Upgrade.command(List.of("bash", "-c", mode.during), Path.of("").toAbsolutePath(), Map.of());

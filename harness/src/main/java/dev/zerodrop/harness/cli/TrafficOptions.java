@@ -58,7 +58,7 @@ final class TrafficOptions {
     List<String> methods;
 
     @Option(names = "--header", paramLabel = "'NAME: VALUE'", order = 6,
-            description = "A header on every request (repeatable). ${VAR} is read from the environment. "
+            description = "A header on every request (repeatable). $${VAR} is read from the environment. "
                     + "Values never appear in records or reports.")
     List<String> headers;
 
@@ -140,6 +140,10 @@ final class TrafficOptions {
     /** The plan so far; the command adds its own options and builds it. */
     TrafficPlan.Builder plan(CommandLine.Model.CommandSpec spec, ProgressSink sink, Path recordsFile) {
         boolean haveTargets = (targets != null && !targets.isEmpty()) || targetsFile != null;
+        if ((methods != null || body != null) && (targets == null || targets.isEmpty())) {
+            throw new IllegalArgumentException("--method and --body apply to --target targets (a targets file names "
+                    + "each entry's method and body; a preset has its own requests)");
+        }
         TrafficPlan.Builder plan;
         if (preset != null) {
             plan = Presets.named(preset, base);

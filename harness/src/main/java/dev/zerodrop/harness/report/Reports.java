@@ -60,6 +60,13 @@ public final class Reports {
         return write(result, dir, null);
     }
 
+    /** Deletes records files an earlier run left in {@code dir} (before a new run writes there). */
+    public static void removeRecords(Path dir) throws IOException {
+        for (String name : new String[] {RECORDS_JSONL, RECORDS_JSONL + ".gz"}) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+    }
+
     /** records.jsonl or records.jsonl.gz already in {@code dir}, else null. */
     public static Path recordsFile(Path dir) {
         for (String name : new String[] {RECORDS_JSONL, RECORDS_JSONL + ".gz"}) {

@@ -159,6 +159,11 @@ public abstract class SegmentedStream {
             return events;
         }
 
+        /** The segment's number in its cohort (its record's seq). */
+        public long seq() {
+            return seq;
+        }
+
         public void channel(io.netty.channel.Channel ch) {
             channel = ch;
             connectionId = connector.nextConnectionId();

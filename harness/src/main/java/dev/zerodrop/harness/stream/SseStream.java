@@ -93,7 +93,7 @@ public final class SseStream extends SegmentedStream {
                 .set(HttpHeaderNames.USER_AGENT, "zerodrop-harness")
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                .set(RequestSpec.SEQ_HEADER, settings.cohort() + "-" + seg.seq);
+                .set(RequestSpec.SEQ_HEADER, settings.cohort() + "-" + seg.seq());
         for (RequestTemplate.Header h : options.headers()) {
             request.headers().set(h.name(), h.value());
         }

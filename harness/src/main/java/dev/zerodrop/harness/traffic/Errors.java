@@ -53,12 +53,21 @@ public final class Errors {
 
     /** {@code SocketException: Connection reset}: short enough for a summary line. */
     public static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            // Netty's message would quote the whole response head: headers (cookies...) never go into records.
+            if (c instanceof io.netty.handler.codec.TooLongFrameException) {
+                return "response too large (over 1 MiB, or a header line over 8 KiB)";
+            }
+        }
         Throwable shown = t;
         // Netty wraps TLS failures in DecoderException; the cause says what happened.
         while (shown.getCause() != null && shown instanceof io.netty.handler.codec.DecoderException) {
             shown = shown.getCause();
         }
-        String message = shown.getMessage();
+        String message = shown.getMessage() == null ? null : shown.getMessage().replaceAll("\\s+", " ");
+        if (message != null && message.length() > 200) {
+            message = message.substring(0, 200) + "…";
+        }
         return shown.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

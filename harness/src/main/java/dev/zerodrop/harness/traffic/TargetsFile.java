@@ -21,8 +21,9 @@ import java.util.function.Function;
  * &#64;items.json
  * </pre>
  * An entry is a {@code METHOD URL} line, then header lines, then an optional {@code @body-file}
- * (relative to the working directory, as in vegeta); entries are separated by blank lines; lines
- * starting with {@code #} are comments. Each entry becomes one target, named after its URL's last path
+ * (relative to the working directory, as in vegeta); a new {@code METHOD URL} line or a blank line
+ * ends an entry (plain lists of {@code GET url} lines are the most common file); lines starting
+ * with {@code #} are comments. Each entry becomes one target, named after its URL's last path
  * segment (with the method when that alone is ambiguous).
  */
 public final class TargetsFile {
@@ -42,6 +43,10 @@ public final class TargetsFile {
     record Entry(String method, URI uri, List<RequestTemplate.Header> headers, byte[] body, int line) {
     }
 
+    /** {@code GET http://...}: a method, one space-free URL with a scheme. A header line never looks so. */
+    private static final java.util.regex.Pattern REQUEST_LINE =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z-]*\\s+[A-Za-z][A-Za-z0-9+.-]*://\\S+");
+
     static List<Target> parse(List<String> lines, String source, Function<String, String> env, Path workDir) {
         List<Entry> entries = new ArrayList<>();
         String method = null;
@@ -54,6 +59,13 @@ public final class TargetsFile {
             String where = source + ":" + (i + 1);
             if (line.startsWith("#")) {
                 continue;
+            }
+            if (method != null && REQUEST_LINE.matcher(line).matches()) {
+                // The next entry starts without a blank line: close this one first.
+                entries.add(new Entry(method, uri, List.copyOf(headers), body, start));
+                method = null;
+                headers.clear();
+                body = null;
             }
             if (line.isEmpty()) {
                 if (method != null) {

@@ -40,9 +40,12 @@ public record LatencyStats(long count, long minMicros, long meanMicros, long p50
             if (count == 0) {
                 return EMPTY;
             }
-            return new LatencyStats(count, min, Math.round((double) sum / count), histogram.getValueAtPercentile(50),
-                    histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99),
-                    histogram.getValueAtPercentile(99.9), max);
+            // HdrHistogram reports a bucket's upper edge; never above the exact max.
+            return new LatencyStats(count, min, Math.round((double) sum / count), at(50), at(90), at(99), at(99.9), max);
+        }
+
+        private long at(double percentile) {
+            return Math.min(max, histogram.getValueAtPercentile(percentile));
         }
     }
 }

@@ -117,14 +117,22 @@ public final class VerdictAccumulator {
      * strictly after every record end seen so far, so those records are BEFORE in every view.
      */
     public synchronized double windowStarted(DoubleSupplier clock) {
-        startMs = Math.max(clock.getAsDouble(), Math.nextUp(maxEndSeen));
+        startMs = Math.max(clock.getAsDouble(), nextMicro(maxEndSeen));
         return startMs;
     }
 
     /** As {@link #windowStarted}, for the end; never before the start. */
     public synchronized double windowEnded(DoubleSupplier clock) {
-        endMs = Math.max(Math.max(clock.getAsDouble(), Math.nextUp(maxEndSeen)), startMs == null ? 0 : startMs);
+        endMs = Math.max(Math.max(clock.getAsDouble(), nextMicro(maxEndSeen)), startMs == null ? 0 : startMs);
         return endMs;
+    }
+
+    /**
+     * The next microsecond after {@code ms}: times are kept (and written to JSON) at µs resolution,
+     * so an edge on that grid reads back the same and stays strictly after the records before it.
+     */
+    static double nextMicro(double ms) {
+        return Double.isInfinite(ms) ? ms : (Math.floor(ms * 1000 + 1e-6) + 1) / 1000;
     }
 
     /** Both edges at once (a plain attack, whose window is known before its traffic). */

@@ -88,7 +88,7 @@ public final class WebSocketStream extends SegmentedStream {
     protected void connect(Seg seg) {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set("User-Agent", "zerodrop-harness")
-                .set(RequestSpec.SEQ_HEADER, settings.cohort() + "-" + index);
+                .set(RequestSpec.SEQ_HEADER, settings.cohort() + "-" + seg.seq());
         options.headers().forEach(h -> headers.set(h.name(), h.value()));
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri(seg))

@@ -219,4 +219,28 @@ class CliTest {
         assertThat(old.exit()).isEqualTo(2);
         assertThat(old.stderr()).contains("schemaVersion 1");
     }
+
+    @Test
+    void aFailedDeployIsInconclusiveOnlyWhenAsked() {
+        try (TestServer server = TestServer.start(r -> TestServer.Reply.hello("v1"))) {
+            Run lenient = cli("--target", server.uri("/").toString(), "--rate", "40", "--baseline", "500ms",
+                    "--settle", "500ms", "--during", "exit 3", "--out", out.resolve("a").toString(), "--quiet");
+            Load.assumeNotOverloaded(lenient.exit(), lenient.stdout());
+            assertThat(lenient.exit()).as("nothing dropped: PASS, with a note").isZero();
+            assertThat(lenient.stdout()).contains("[note: upgrade 'bash -c exit 3' exited 3]");
+
+            Run strict = cli("--target", server.uri("/").toString(), "--rate", "40", "--baseline", "500ms",
+                    "--settle", "500ms", "--during", "exit 3", "--deploy-must-succeed", "--out", out.resolve("b").toString(),
+                    "--quiet");
+            assertThat(strict.exit()).isEqualTo(1);
+            assertThat(strict.stdout()).containsPattern("(?m)^VERDICT: INCONCLUSIVE .*upgrade 'bash -c exit 3' failed: exit code 3");
+        }
+    }
+
+    @Test
+    void methodsAndBodiesGoWithTargetsOnly() {
+        Run run = cli("--targets", out.resolve("t.txt").toString(), "--method", "POST", "--duration", "1s");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--method and --body apply to --target targets");
+    }
 }

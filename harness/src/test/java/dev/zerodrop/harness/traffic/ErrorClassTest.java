@@ -63,6 +63,20 @@ class ErrorClassTest {
     }
 
     @Test
+    void aResponseTooLargeIsOtherAndItsHeadNeverReachesTheRecord() {
+        String body = "x".repeat(2 << 20);
+        try (TestServer server = TestServer.start(r -> new TestServer.Reply(200, body,
+                java.util.Map.of("Set-Cookie", "session=s3cr3t"), 0))) {
+            RunResult result = Harness.run(plan(server.uri("/").toString(), 20), Upgrade.none(Duration.ofMillis(500)));
+
+            assertThat(result.records()).hasSize(10).allSatisfy(r -> {
+                assertThat(r.error()).isEqualTo(ErrorClass.OTHER);
+                assertThat(r.message()).contains("response too large").doesNotContain("s3cr3t");
+            });
+        }
+    }
+
+    @Test
     void aConnectionResetBeforeTheAnswerIsReset() throws Exception {
         try (RawServer server = new RawServer((conn, index) -> {
             if (conn.read() != null) {

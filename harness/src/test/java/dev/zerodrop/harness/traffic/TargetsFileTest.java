@@ -64,6 +64,15 @@ class TargetsFileTest {
     }
 
     @Test
+    void aPlainListOfRequestLinesNeedsNoBlankLines() {
+        List<Target> targets = TargetsFile.parse(List.of("GET http://127.0.0.1:1/a", "GET http://127.0.0.1:1/b",
+                "X-Trace: on", "HEAD http://127.0.0.1:1/c"), "t.txt", ENV::get, dir);
+        assertThat(targets).extracting(Target::name).containsExactly("a", "b", "c");
+        assertThat(targets.get(1).requests().get(0).describe()).isEqualTo("GET /b [X-Trace]");
+        assertThat(targets.get(2).requests().get(0).method()).isEqualTo("HEAD");
+    }
+
+    @Test
     void malformedFilesSayWhereAndWhat() {
         assertThatThrownBy(() -> TargetsFile.parse(List.of("GET"), "t.txt", ENV::get, dir))
                 .hasMessageContaining("t.txt:1").hasMessageContaining("expected 'METHOD URL'");
