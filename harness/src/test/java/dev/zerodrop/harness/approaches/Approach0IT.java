@@ -48,6 +48,17 @@ class Approach0IT implements ApproachContract {
     return DOCKER;
   }
 
+  /**
+   * Up is proven, not only done: approach_0/check-provision runs plain {@code vagrant up --provision}
+   * on a machine made from nothing and asserts both apps answer 200 with v1 through 127.0.0.1:18080
+   * (the index at / showing them), that provisioning again changes and restarts nothing, and that
+   * it never downgrades a later release; it leaves the machine serving v1.
+   */
+  @Override
+  public String[] upCommand() {
+    return new String[] {"approach_0/check-provision"};
+  }
+
   /** Releases are built by approach_0/deploy itself (a static binary and the Node sources). */
   @Override
   public void prepare() {

@@ -65,6 +65,11 @@ public interface ApproachContract {
     }
   }
 
+  /** How the approach is brought up before the tests: its own {@code up} verb. */
+  default String[] upCommand() {
+    return new String[] {folder() + "/up"};
+  }
+
   /** After {@code up}, before the first test (connect an SSH session, a Docker watcher...). */
   default void afterUp() {
   }

@@ -36,7 +36,7 @@ public final class ApproachExtension implements BeforeAllCallback {
     context.getStore(NS).put("environment", new Environment(approach));
     Lab.sh(ApproachContract.CMD, approach.env(), approach.folder() + "/down");
     approach.prepare();
-    Lab.must(ApproachContract.CMD, approach.env(), approach.folder() + "/up");
+    Lab.must(ApproachContract.CMD, approach.env(), approach.upCommand());
     approach.afterUp();
   }
 }
