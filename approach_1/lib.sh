@@ -1,10 +1,45 @@
-# approach_1 helpers shared by up, deploy-apps, naive-deploy and down. Source it.
+# shellcheck shell=bash disable=SC2034  # sourced: the constants are used by the verbs
+# approach_1 helpers shared by up, deploy (alias deploy-apps), naive-deploy and down. Source it.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+. "$ZD_ROOT/lib/images.sh"
+. "$ZD_ROOT/lib/haproxy.sh"
 
 A1_DIR="$ZD_ROOT/approach_1"
 A1_PROJECT=zerodrop_a1
 A1_LIVE_NET=${A1_PROJECT}_live
 A1_HEALTH_TIMEOUT_S=${A1_HEALTH_TIMEOUT_S:-30}
+# The proxy's ports on 127.0.0.1 (docs/CONVENTIONS.md; compose.yaml publishes them): plain HTTP,
+# and the same routes over TLS with a certificate made by up (A1_TLS_DIR, git-ignored).
+A1_PORT=18081
+A1_TLS_PORT=18441
+A1_TLS_DIR="$A1_DIR/.tls"
+# compose.yaml runs this tag; up builds it (lib/haproxy.sh) with proxy/haproxy.cfg.
+A1_PROXY_IMAGE=zerodrop/a1-proxy:2.6
+
+# A private CA and a server certificate for 127.0.0.1/localhost, made here and never committed:
+# ca.pem is what a client trusts (zerodrop-harness --cacert), server.pem (chain + key) is what the
+# proxy presents. Remade when missing or expiring within a day; the CA's key is not kept.
+a1_ensure_tls() {
+  local d=$A1_TLS_DIR
+  if [[ -s "$d/server.pem" && -s "$d/ca.pem" ]] && openssl x509 -checkend 86400 -noout -in "$d/server.crt" >/dev/null 2>&1; then
+    return 0
+  fi
+  command -v openssl >/dev/null || die 3 "openssl is not on the PATH (run lib/bootstrap)"
+  rm -rf "$d"; mkdir -p "$d"; chmod 700 "$d"
+  (
+    cd "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+      -subj "/CN=zerodrop approach_1 CA" -keyout ca.key -out ca.pem
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+      -keyout server.key -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile server.ext -out server.crt
+    cat server.crt server.key >server.pem
+    rm -f ca.key ca.srl server.csr server.ext server.key
+  ) >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log" >&2; die 1 "making approach_1's TLS certificate failed"; }
+  # The proxy runs as uid 10002 (lib/haproxy/Dockerfile) and reads it through a read-only mount.
+  chmod 755 "$d"; chmod 644 "$d/ca.pem" "$d/server.crt"; chown 10002:10002 "$d/server.pem"; chmod 600 "$d/server.pem"
+}
 
 dc() { docker-compose -p "$A1_PROJECT" -f "$A1_DIR/compose.yaml" "$@"; }
 
@@ -14,23 +49,26 @@ a1_replicas() {
     --filter "label=com.docker.compose.service=$1" | sort
 }
 a1_proxy() { a1_replicas proxy | head -1; }
+# Exit 3 unless the engine answers and approach_1 runs (its proxy does).
+a1_require_up() {
+  zd_require_engine
+  [[ -n "$(a1_proxy)" ]] || die 3 "approach_1 is not up (run approach_1/up first)"
+}
 
 # Version an app runs now, read from its running replicas' image tags (no state file to drift).
 a1_running_version() {
   a1_replicas "$1" | xargs -r docker inspect -f '{{.Config.Image}}' | sed 's/.*://' | sort -u | tail -1
 }
-# Compose reads the image tags from these; keep them at what runs so compose never recreates.
+# Compose reads the image tags from GO_APP_VERSION / NODE_APP_VERSION; keep them at what runs so
+# compose never recreates, or ZD_INITIAL_VERSION (default v1) for an app that runs nothing yet.
 a1_export_versions() {
-  export GO_APP_VERSION="${GO_APP_VERSION:-$(a1_running_version go-app)}"
-  export NODE_APP_VERSION="${NODE_APP_VERSION:-$(a1_running_version node-app)}"
-  : "${GO_APP_VERSION:=v1}" "${NODE_APP_VERSION:=v1}"
-}
-
-# Builds the release image when missing. ZD_BROKEN=1 (a lab switch) builds it broken: its
-# health check never passes, to prove the abort path.
-a1_ensure_image() { # app version
-  if [[ "${ZD_BROKEN:-0}" == 1 ]]; then "$ZD_ROOT/apps/build" "$1" "$2" --broken; return; fi
-  docker image inspect "zerodrop/$1:$2" >/dev/null 2>&1 || "$ZD_ROOT/apps/build" "$1" "$2"
+  local app var
+  for app in "${ZD_APPS[@]}"; do
+    var=$(zd_app_var "$app" VERSION)
+    printf -v "$var" '%s' "$(a1_running_version "$app")"
+    [[ -n "${!var}" ]] || printf -v "$var" '%s' "${ZD_INITIAL_VERSION:-v1}"
+    export "${var?}"
+  done
 }
 
 # Waits until Docker's HEALTHCHECK says healthy for every id; returns 1 on unhealthy/timeout.
@@ -58,10 +96,9 @@ a1_admit() { # app id...
 
 a1_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"$A1_LIVE_NET\").IPAddress}}" "$1"; }
 
-# Proxy's view of a backend: "ip status" per server slot with an address (runtime API).
+# Proxy's view of a backend: "ip UP|DOWN" per server slot with an address (runtime API).
 a1_proxy_view() { # app
-  docker exec "$(a1_proxy)" sh -c 'echo "show servers state '"$1"'" | socat - UNIX-CONNECT:/tmp/haproxy-admin.sock' \
-    | awk 'NF > 6 && $5 != "0.0.0.0" && $1 ~ /^[0-9]+$/ {print $5, ($6 == 2 ? "UP" : "DOWN")}'
+  zd_haproxy_api docker "$(a1_proxy)" "show servers state $1" | zd_haproxy_servers
 }
 
 # Waits until the proxy health-checks every given replica UP.

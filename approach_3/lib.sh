@@ -5,9 +5,6 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 A3_DIR="$ZD_ROOT/approach_3"
-# First version ./up deploys (the lab names versions v1, v2, …).
-# shellcheck disable=SC2034 # used by up
-A3_INITIAL_VERSION="${ZERODROP_INITIAL_VERSION:-v1}"
 
 err() { printf 'ERROR: %s\n' "$*" >&2; }
 
