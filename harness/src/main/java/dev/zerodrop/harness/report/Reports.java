@@ -40,7 +40,10 @@ public final class Reports {
                 dir.resolve(SUMMARY_TXT), junit);
         Files.writeString(files.reportJson(), RecordsJson.toPrettyJson(reportJson(result.info(), result.verdict(),
                 result.timeline())) + "\n", StandardCharsets.UTF_8);
-        if (files.recordsJsonl() == null && result.keptRecords() != null) {
+        if (result.keptRecords() != null) {
+            // Kept in memory (tests, the lab's ITs): this run's records replace any a folder re-used
+            // for the same scenario still holds. Streamed ones (the CLI) are already in the folder.
+            removeRecords(dir);
             try (RecordsWriter writer = new RecordsWriter(dir.resolve(RECORDS_JSONL))) {
                 for (Record r : result.keptRecords()) {
                     writer.write(r);

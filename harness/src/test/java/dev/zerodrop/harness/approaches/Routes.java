@@ -57,7 +57,10 @@ final class Routes {
    * which hands the body over as a stream (closed unread).
    */
   private static String eventStreamType(URI uri) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client would otherwise ask for an h2c upgrade, which node-app's server hands
+    // to its WebSocket handler (404 on any other path).
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
     try {
       HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
           .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
