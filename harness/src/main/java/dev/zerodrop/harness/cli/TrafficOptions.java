@@ -70,7 +70,7 @@ final class TrafficOptions {
     List<String> channels;
 
     @Option(names = "--rate", paramLabel = "REQ/S", order = 10,
-            description = "Steady requests per second over all targets (default: 100; lab: 500).")
+            description = "Steady requests per second over all targets (default: 100; lab: 300).")
     Double rate;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, order = 11,

@@ -61,9 +61,9 @@ class Approach1IT implements ApproachContract {
   /**
    * The same deploy judged over TLS: HAProxy terminates it on 127.0.0.1:18441 with the certificate
    * approach_1/up made (its CA is trusted with --cacert, as a user would); new and reused TLS
-   * connections, SSE and WebSockets (wss) are counted like plain ones. At 200 req/s, not 500: on the
+   * connections, SSE and WebSockets (wss) are counted like plain ones. At 200 req/s, not the lab's 300: on the
    * lab's two cores the proxy's and the harness's handshakes (100 new TLS connections a second,
-   * sessions resumed) next to the apps already fill the CPU; at 500 the generator falls behind and
+   * sessions resumed) next to the apps already fill the CPU; at 500 the generator fell behind and
    * the run is rightly INCONCLUSIVE (measured).
    */
   @Test
