@@ -2,7 +2,8 @@
 # approach_2 beyond one node: a 3-machine Swarm — 1 manager + 2 workers — on VirtualBox or
 # libvirt. Loaded by the top-level Vagrantfile (`load`). Needs a hypervisor: the Docker provider's
 # systemd "VM" cannot run a Docker engine without --privileged, so with it these machines are not
-# defined (see README "Beyond one node" for a Docker-in-Docker variant). Nothing starts by default:
+# defined (the Docker-in-Docker variant, `approach_2/up --nodes 3`, needs no VM: README "Cluster
+# mode"). Nothing starts by default:
 #
 #   vagrant up swarm-manager swarm-worker1 swarm-worker2 --provision
 #   vagrant ssh swarm-manager -c 'cd /opt/zerodrop && approach_2/up'

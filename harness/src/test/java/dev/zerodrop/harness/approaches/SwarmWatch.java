@@ -65,7 +65,15 @@ final class SwarmWatch implements Closeable {
 
   /** Connects to the engine the lab's scripts use (DOCKER_HOST, else the local socket). */
   static SwarmWatch connect() {
-    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build());
+  }
+
+  /** Connects to the engine at {@code dockerHost}: approach_2's cluster mode watches its manager node. */
+  static SwarmWatch connect(String dockerHost) {
+    return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build());
+  }
+
+  private static SwarmWatch connect(DockerClientConfig config) {
     var http = new ZerodepDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
