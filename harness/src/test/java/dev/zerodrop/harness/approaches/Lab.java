@@ -10,6 +10,7 @@ import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.TrafficPlan;
 import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.report.Reports;
+import dev.zerodrop.harness.traffic.Realtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,21 +40,34 @@ public final class Lab {
   /**
    * The generator shares 2 cores with the system under test and its deploy tooling. A starved
    * generator makes a run INCONCLUSIVE (never PASS), so give the measuring instrument priority
-   * over the tooling, as load generators usually get. Best effort: needs root; logged either way.
+   * over the tooling, as load generators usually get: {@code zerodrop-harness --realtime}'s
+   * SCHED_RR 1 (see {@link Realtime} for the figures). Best effort: without root it falls back
+   * to nice -10 (which left up to 3.5 % of dispatches late during a deploy); logged either way.
    */
   private static void prioritiseGenerator() {
-    long pid = ProcessHandle.current().pid();
+    String how;
     try {
+      how = Realtime.apply();
+    } catch (IllegalArgumentException refused) {
+      long pid = ProcessHandle.current().pid();
       // Linux nice values are per thread: renice every thread there is now; threads started
       // later (the traffic event loops) inherit it from the thread that starts them.
-      Process p = new ProcessBuilder("sh", "-c", "renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null")
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      System.out.printf("generator priority: renice -10 on pid %d: %s%n", pid, p.waitFor() == 0 ? "ok" : out);
+      how = refused.getMessage() + "; " + (sh("renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null")
+          ? "nice -10 instead" : "priority unchanged");
+    }
+    System.out.println("generator priority: " + how);
+  }
+
+  private static boolean sh(String command) {
+    try {
+      Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
     } catch (IOException e) {
-      System.out.println("generator priority unchanged: " + e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 
