@@ -10,6 +10,7 @@ import dev.zerodrop.harness.record.UpgradeWindow;
 import dev.zerodrop.harness.report.TimelineAccumulator;
 import dev.zerodrop.harness.traffic.Connector;
 import dev.zerodrop.harness.traffic.HttpEngine;
+import dev.zerodrop.harness.traffic.Realtime;
 import dev.zerodrop.harness.traffic.Target;
 import dev.zerodrop.harness.traffic.TimeBase;
 import dev.zerodrop.harness.verdict.Settings;
@@ -43,6 +44,9 @@ public final class Harness {
      *                                    place; the upgrade was then not run
      */
     public static RunResult run(TrafficPlan plan, Upgrade upgrade) {
+        if (plan.realtime()) {
+            Realtime.check(); // a clear error before any traffic
+        }
         WarmUp.once(); // before the run's clock starts
         return new Run(plan, upgrade).execute();
     }
@@ -74,9 +78,12 @@ public final class Harness {
         RunResult execute() {
             List<Cohort> cohorts = new ArrayList<>();
             Connector connector = new Connector(plan.ioThreads(), plan.connectTimeout(), plan.tls(), plan.targets(), time);
+            if (plan.realtime()) {
+                Realtime.promote(connector.group());
+            }
             HttpEngine engine = new HttpEngine(plan.targets(), connector, plan.poolSize(), plan.rules(), collector, collector);
             RunContext context = new RunContext(plan.targets(), connector, engine, plan.rules(), collector, out,
-                    plan.requestTimeout(), hardStop);
+                    plan.requestTimeout(), hardStop, plan.realtime());
             if (plan.tls().insecure() && plan.targets().stream().anyMatch(Target::secure)) {
                 out.log("WARNING: --insecure: TLS certificates are not verified; the report says so");
             }

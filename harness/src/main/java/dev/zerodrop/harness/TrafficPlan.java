@@ -54,6 +54,7 @@ public final class TrafficPlan {
     private final RecordsOutput records;
     private final String preset;
     private final boolean upgradeMustSucceed;
+    private final boolean realtime;
 
     private TrafficPlan(Builder b, List<Target> targets, List<CohortSpec> cohorts) {
         this.targets = List.copyOf(targets);
@@ -71,6 +72,7 @@ public final class TrafficPlan {
         this.records = b.records;
         this.preset = b.preset;
         this.upgradeMustSucceed = b.upgradeMustSucceed;
+        this.realtime = b.realtime;
     }
 
     public static Builder builder() {
@@ -97,6 +99,9 @@ public final class TrafficPlan {
     public RecordsOutput records() { return records; }
     /** A failed upgrade makes the run INCONCLUSIVE (a pipeline gate wants the deploy done too). */
     public boolean upgradeMustSucceed() { return upgradeMustSucceed; }
+
+    /** The schedule and I/O threads at SCHED_RR 1 ({@link dev.zerodrop.harness.traffic.Realtime}). */
+    public boolean realtime() { return realtime; }
     /** The preset the plan started from, or null. */
     public String preset() { return preset; }
 
@@ -131,6 +136,7 @@ public final class TrafficPlan {
         map.put("ioThreads", ioThreads);
         map.put("records", records.mode().name().toLowerCase(java.util.Locale.ROOT));
         map.put("upgradeMustSucceed", upgradeMustSucceed);
+        map.put("realtime", realtime);
         return map;
     }
 
@@ -185,6 +191,7 @@ public final class TrafficPlan {
         private RecordsOutput records = RecordsOutput.inMemory();
         private String preset;
         private boolean upgradeMustSucceed;
+        private boolean realtime;
 
         Builder() {
         }
@@ -362,6 +369,12 @@ public final class TrafficPlan {
 
         public Builder records(RecordsOutput output) {
             this.records = Objects.requireNonNull(output);
+            return this;
+        }
+
+        /** The generator's own threads at the lowest real-time priority; checked before any traffic. */
+        public Builder realtime(boolean on) {
+            this.realtime = on;
             return this;
         }
 

@@ -51,7 +51,6 @@ final class AttackCommand implements Callable<Integer> {
                 out == null ? null : out.resolve(Reports.RECORDS_JSONL));
         TrafficPlan plan = builder.baseline(Duration.ZERO).settle(Duration.ZERO).longLived(0, Duration.ZERO, Duration.ZERO)
                 .streams(0).maxDuration(duration.plus(Duration.ofMinutes(1))).build();
-        traffic.prioritise(spec);
         RunResult result = Harness.run(plan, Upgrade.none(duration));
         if (out != null) {
             Reports.write(result, out);

@@ -266,7 +266,6 @@ public final class Main implements Callable<Integer> {
         TrafficPlan built = plan.build();
         Upgrade upgrade = attack ? Upgrade.none(mode.duration)
                 : Upgrade.command(List.of("bash", "-c", mode.during), Path.of("").toAbsolutePath(), Map.of());
-        traffic.prioritise(spec);
         RunResult result = Harness.run(built, upgrade);
         return finish(spec, result, dir, junit);
     }

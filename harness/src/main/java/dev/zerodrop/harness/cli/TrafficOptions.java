@@ -135,19 +135,13 @@ final class TrafficOptions {
     boolean allowRemote;
 
     @Option(names = "--realtime", order = 54,
-            description = "Run the generator at the lowest real-time priority (Linux SCHED_RR 1; needs root or "
-                    + "CAP_SYS_NICE), so a busy host cannot make the run INCONCLUSIVE by starving it.")
+            description = "The generator's own threads (schedule, I/O) at the lowest real-time priority (Linux "
+                    + "SCHED_RR 1; needs root or CAP_SYS_NICE), so a busy host cannot make the run INCONCLUSIVE by "
+                    + "starving it. The --during command keeps normal priority.")
     boolean realtime;
 
     @Option(names = "--quiet", order = 53, description = "No progress line and no echo of the command's output.")
     boolean quiet;
-
-    /** Right before the run: --realtime, or a clear error (exit 2) before any request is sent. */
-    void prioritise(CommandLine.Model.CommandSpec spec) {
-        if (realtime) {
-            spec.commandLine().getErr().println("==> generator priority: " + dev.zerodrop.harness.traffic.Realtime.apply());
-        }
-    }
 
     /** The plan so far; the command adds its own options and builds it. */
     TrafficPlan.Builder plan(CommandLine.Model.CommandSpec spec, ProgressSink sink, Path recordsFile) {
@@ -172,7 +166,7 @@ final class TrafficOptions {
             }
             plan = dev.zerodrop.harness.TrafficPlan.builder();
         }
-        plan.progress(sink);
+        plan.progress(sink).realtime(realtime);
         if (targets != null) {
             for (String t : targets) {
                 plan.target(customise(Target.parse(t), plan));

@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  * @param sink           every record goes here (exactly once per attempt)
  * @param requestTimeout a request-like attempt with no full answer within this is a TIMEOUT
  * @param hardStopNanos  nothing is due at or after this
+ * @param realtime       the cohorts' own scheduling threads go to SCHED_RR 1 ({@link dev.zerodrop.harness.traffic.Realtime})
  */
 public record RunContext(List<Target> targets, Connector connector, HttpEngine engine, AnswerRules rules,
-                         Consumer<Record> sink, ProgressSink out, Duration requestTimeout, long hardStopNanos) {
+                         Consumer<Record> sink, ProgressSink out, Duration requestTimeout, long hardStopNanos,
+                         boolean realtime) {
     public TimeBase time() {
         return connector.time();
     }

@@ -3,6 +3,7 @@ package dev.zerodrop.harness.cohort;
 import dev.zerodrop.harness.TargetUnreachableException;
 import dev.zerodrop.harness.record.GeneratorStats;
 import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.traffic.Realtime;
 import dev.zerodrop.harness.traffic.RequestSpec;
 import dev.zerodrop.harness.traffic.SteadySchedule;
 import org.HdrHistogram.Histogram;
@@ -50,6 +51,9 @@ public final class SteadyCohort implements Cohort {
         this.baselineEnd = t0 + spec.baseline().toNanos();
         this.schedule = new SteadySchedule(run.targets(), spec.rate(), t0, run.hardStopNanos(), spec.maxInFlight(),
                 run.requestTimeout().toNanos(), run.engine(), this::skipped);
+        if (run.realtime()) {
+            schedule.onStart(Realtime::promoteCurrentThread);
+        }
         this.baselineCount = schedule.countBefore(baselineEnd);
     }
 

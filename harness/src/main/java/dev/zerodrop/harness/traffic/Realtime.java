@@ -1,39 +1,71 @@
 package dev.zerodrop.harness.traffic;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Puts this JVM's threads on the lowest real-time priority (Linux SCHED_RR 1), so a busy host
- * cannot starve the generator's clock. Measured on approach_2's rolling deploy at 300 req/s on
- * 2 cores: at nice -10, 10 to 357 of ~10,000 dispatches were more than 100 ms late (the run is
- * then INCONCLUSIVE); at SCHED_RR 1, none (max lag 22 to 70 ms). The kernel's real-time
- * throttling (kernel.sched_rt_runtime_us, 95 % by default) still leaves the rest of the host
- * its share if the generator ever spins.
+ * Puts the generator's own threads (the schedule and the I/O event loops) on the lowest real-time
+ * priority (Linux SCHED_RR 1), so a busy host cannot starve the generator's clock. Measured on
+ * approach_2's rolling deploy at 300 req/s on 2 cores: at nice -10, 10 to 357 of ~10,000
+ * dispatches were more than 100 ms late (the run is then INCONCLUSIVE); at SCHED_RR 1, none (max
+ * lag 21 to 70 ms).
+ *
+ * <p>Only those threads, never the whole process: a thread's policy passes to the processes it
+ * starts, and a deploy command running at real-time priority starves the very service it deploys
+ * (measured: the whole JVM at SCHED_RR made a three-node Swarm deploy time out 1,655 requests, its
+ * containers taking 15 s to start). The deploy command is started from a thread left as it was.
  */
 public final class Realtime {
     private Realtime() {}
 
     /**
-     * Applies SCHED_RR 1 to every thread of this process; threads started later inherit it.
+     * Checks, before any traffic, that this host grants real-time priority.
      *
-     * @throws IllegalArgumentException with the reason when the host refuses (needs root or
-     *                               CAP_SYS_NICE, and Linux's {@code chrt})
+     * @throws IllegalArgumentException with the reason when it does not (needs root or
+     *                                  CAP_SYS_NICE, and Linux's {@code chrt})
      */
-    public static String apply() {
-        long pid = ProcessHandle.current().pid();
+    public static void check() {
+        chrt("--rr", "1", "true");
+    }
+
+    /** SCHED_RR 1 for the calling thread only. */
+    public static void promoteCurrentThread() {
+        String tid;
+        try {
+            // /proc/thread-self -> "<pid>/task/<tid>": Java has no API for the kernel's thread id.
+            tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("--realtime: cannot find this thread's id (Linux only): " + e.getMessage());
+        }
+        chrt("--rr", "--pid", "1", tid);
+    }
+
+    /** SCHED_RR 1 for every event loop of the group; returns once all are promoted. */
+    public static void promote(EventLoopGroup group) {
+        for (EventExecutor loop : group) {
+            loop.submit(Realtime::promoteCurrentThread).syncUninterruptibly();
+        }
+    }
+
+    private static void chrt(String... args) {
         String outcome;
         try {
-            Process p = new ProcessBuilder("chrt", "--all-tasks", "--rr", "--pid", "1", Long.toString(pid))
-                    .redirectErrorStream(true).start();
+            String[] command = new String[args.length + 1];
+            command[0] = "chrt";
+            System.arraycopy(args, 0, command, 1, args.length);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalArgumentException("--realtime: chrt did not answer within 10 s");
             }
             if (p.exitValue() == 0) {
-                return "SCHED_RR 1 on every thread of pid " + pid;
+                return;
             }
             outcome = out.isEmpty() ? "chrt exit " + p.exitValue() : out;
         } catch (IOException e) {

@@ -43,6 +43,7 @@ public final class SteadySchedule {
     private volatile long stopAtNanos = Long.MAX_VALUE;
     private volatile boolean aborted;
     private volatile boolean hitHardStop;
+    private volatile Runnable onStart = () -> { };
 
     /**
      * @param t0            intended time of request 0 ({@link System#nanoTime()})
@@ -139,7 +140,13 @@ public final class SteadySchedule {
         return hitHardStop;
     }
 
+    /** Runs first on the schedule's own thread (the harness's --realtime promotes it there). */
+    public void onStart(Runnable action) {
+        this.onStart = action;
+    }
+
     private void run() {
+        onStart.run();
         for (long i = 0; ; i++) {
             long due = intendedNanos(i);
             if (due >= hardStopNanos) {

@@ -6,11 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.record.Record;
-import io.qameta.allure.Allure;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -30,12 +25,11 @@ import org.junit.jupiter.api.Test;
  * approach_2/README.md "Cluster mode".
  */
 @DisplayName("approach_2 cluster: three Swarm nodes in Docker-in-Docker")
-class Approach2ClusterIT implements ApproachContract {
+class Approach2ClusterIT implements SwarmContract {
   static final String A = "approach_2";
   /** Reports go beside the one-node proof's, not over them. */
   static final String REPORTS = "approach_2-cluster";
   static final List<String> WORKERS = List.of("worker1", "worker2");
-  static final int REPLICAS = 2;
   /**
    * How long after a node dies the manager's HAProxy may still send it requests: 2 failed checks
    * (fall 2) of at most inter 500 ms + a check connect timeout of 500 ms each, plus 500 ms for a
@@ -45,13 +39,19 @@ class Approach2ClusterIT implements ApproachContract {
   SwarmWatch swarm;
 
   @Override
-  public String folder() {
-    return A;
+  public SwarmWatch swarm() {
+    return swarm;
   }
 
   @Override
-  public int port() {
-    return 18082;
+  public String reports() {
+    return REPORTS;
+  }
+
+  /** Which node runs what, after each run. */
+  @Override
+  public Map<String, String> afterRunFiles() {
+    return Map.of("nodes-after.txt", Lab.sh(CMD, A + "/nodes").output());
   }
 
   @Override
@@ -62,7 +62,7 @@ class Approach2ClusterIT implements ApproachContract {
   /** The broken release too: up copies every release into every node, so no copy runs under traffic. */
   @Override
   public void prepare() {
-    ApproachContract.super.prepare();
+    SwarmContract.super.prepare();
     Lab.must(CMD, "apps/build", "go-app", "v3", "--broken");
   }
 
@@ -71,63 +71,14 @@ class Approach2ClusterIT implements ApproachContract {
     swarm = SwarmWatch.connect("unix://" + Lab.ROOT.resolve(A + "/.state/cluster/manager/docker.sock"));
   }
 
-  @Override
-  public void beforeDown() {
-    if (swarm != null) swarm.close();
-  }
-
-  @Override
-  public Map<String, String> serving() {
-    Map<String, String> versions = new TreeMap<>();
-    for (String app : APPS) {
-      versions.put(app, swarm.version(app));
-    }
-    return versions;
-  }
-
-  @Override
-  public List<String> badReleaseSays() {
-    return List.of("swarm rolled back go-app");
-  }
-
-  @Override
-  public void afterBadRelease(RunResult r) {
-    assertThat(swarm.runningTasks("go-app")).as("go-app tasks running v2 after the rollback").isEqualTo(REPLICAS);
-  }
-
   /** Every node back in service and 2 replicas of each app, then the contract's version check. */
   @Override
   public void ensureVersion(String version) {
     for (String w : WORKERS) {
       if (!node(w).availability().equals("active")) Lab.must(CMD, A + "/undrain-node", w);
     }
-    for (String app : APPS) {
-      if (swarm.replicas(app) != REPLICAS) Lab.must(CMD, A + "/scale", app, String.valueOf(REPLICAS));
-    }
-    ApproachContract.super.ensureVersion(version);
-  }
-
-  /** Runs a scenario under the standard traffic with Swarm's timeline beside the reports. */
-  @Override
-  public RunResult run(String scenario, Upgrade upgrade) {
-    swarm.mark();
-    long marked = System.currentTimeMillis();
-    RunResult r = null;
-    try {
-      r = Lab.run(REPORTS, scenario, traffic(), upgrade);
-      return r;
-    } finally {
-      String timeline = swarm.timeline(r != null ? (long) r.window().startMillis() : marked);
-      Path dir = Lab.REPORTS.resolve(REPORTS).resolve(scenario);
-      try {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("swarm-events.txt"), timeline);
-        Files.writeString(dir.resolve("nodes-after.txt"), Lab.sh(CMD, A + "/nodes").output());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Allure.addAttachment(REPORTS + " " + scenario + ": swarm events", "text/plain", timeline, ".txt");
-    }
+    scaleBack();
+    SwarmContract.super.ensureVersion(version);
   }
 
   // ---- drain ---------------------------------------------------------------------------------

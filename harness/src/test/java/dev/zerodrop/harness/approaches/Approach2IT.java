@@ -7,11 +7,6 @@ import com.github.dockerjava.api.model.Container;
 import dev.zerodrop.harness.RunResult;
 import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.record.Record;
-import io.qameta.allure.Allure;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,45 +25,25 @@ import org.junit.jupiter.api.Test;
  * attaches Swarm's own timeline (container events, task states) beside the traffic chart.
  */
 @DisplayName("approach_2: Docker Swarm + HAProxy")
-class Approach2IT implements ApproachContract {
+class Approach2IT implements SwarmContract {
   static final String A = "approach_2";
   /** HAProxy's check interval (proxy/haproxy.cfg `inter 500ms`). */
   static final long PROXY_CHECK_INTERVAL_MS = 500;
   SwarmWatch swarm;
 
   @Override
-  public String folder() {
+  public SwarmWatch swarm() {
+    return swarm;
+  }
+
+  @Override
+  public String reports() {
     return A;
-  }
-
-  @Override
-  public int port() {
-    return 18082;
-  }
-
-  /** app → version in the service's spec, once Swarm has converged on it. */
-  @Override
-  public Map<String, String> serving() {
-    Map<String, String> versions = new TreeMap<>();
-    for (String app : APPS) {
-      versions.put(app, swarm.version(app));
-    }
-    return versions;
-  }
-
-  @Override
-  public List<String> badReleaseSays() {
-    return List.of("swarm rolled back go-app");
   }
 
   @Override
   public void afterUp() {
     swarm = SwarmWatch.connect();
-  }
-
-  @Override
-  public void beforeDown() {
-    if (swarm != null) swarm.close();
   }
 
   @Override
@@ -81,16 +56,9 @@ class Approach2IT implements ApproachContract {
   }
 
   @Override
-  public void afterBadRelease(RunResult r) {
-    assertThat(swarm.runningTasks("go-app")).as("go-app tasks running v2 after the rollback").isEqualTo(2);
-  }
-
-  @Override
   public void ensureVersion(String version) {
-    for (String app : APPS) {
-      if (swarm.replicas(app) != 2) Lab.must(CMD, A + "/scale", app, "2");
-    }
-    ApproachContract.super.ensureVersion(version);
+    scaleBack();
+    SwarmContract.super.ensureVersion(version);
   }
 
   @Test
@@ -167,28 +135,6 @@ class Approach2IT implements ApproachContract {
     String instance = killed[0].substring(0, 12);
     assertThat(r.records()).as("answers from the killed instance after one check interval")
         .noneMatch(x -> x.ok() && instance.equals(x.instance()) && x.startAtMs() > died + PROXY_CHECK_INTERVAL_MS);
-  }
-
-  /** Runs a scenario under the standard traffic and attaches Swarm's timeline beside the harness's reports. */
-  @Override
-  public RunResult run(String scenario, Upgrade upgrade) {
-    swarm.mark();
-    long marked = System.currentTimeMillis();
-    RunResult r = null;
-    try {
-      r = Lab.run(A, scenario, traffic(), upgrade);
-      return r;
-    } finally {
-      String timeline = swarm.timeline(r != null ? (long) r.window().startMillis() : marked);
-      Path dir = Lab.REPORTS.resolve(A).resolve(scenario);
-      try {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("swarm-events.txt"), timeline);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Allure.addAttachment(A + " " + scenario + ": swarm events", "text/plain", timeline, ".txt");
-    }
   }
 
   /** Spec versions and replica counts of the stack's services, to compare before and after. */

@@ -33,29 +33,29 @@ public final class Lab {
   public static final Path ROOT = findRoot();
   public static final Path REPORTS = ROOT.resolve("harness/target/zerodrop-reports");
 
-  static {
-    prioritiseGenerator();
-  }
-
   /**
    * The generator shares 2 cores with the system under test and its deploy tooling. A starved
    * generator makes a run INCONCLUSIVE (never PASS), so give the measuring instrument priority
-   * over the tooling, as load generators usually get: {@code zerodrop-harness --realtime}'s
-   * SCHED_RR 1 (see {@link Realtime} for the figures). Best effort: without root it falls back
-   * to nice -10 (which left up to 3.5 % of dispatches late during a deploy); logged either way.
+   * over the tooling, as load generators usually get: the harness's {@code --realtime} (its
+   * schedule and I/O threads at SCHED_RR 1, the deploy command left at normal priority; figures
+   * in {@link Realtime}). Where the host refuses it (no root), nice -10 for this JVM instead,
+   * which left up to 3.2 % of dispatches late during a deploy. Logged either way.
    */
-  private static void prioritiseGenerator() {
-    String how;
+  static final boolean REALTIME = prioritiseGenerator();
+
+  private static boolean prioritiseGenerator() {
     try {
-      how = Realtime.apply();
+      Realtime.check();
+      System.out.println("generator priority: SCHED_RR 1 on the harness's schedule and I/O threads (--realtime)");
+      return true;
     } catch (IllegalArgumentException refused) {
       long pid = ProcessHandle.current().pid();
       // Linux nice values are per thread: renice every thread there is now; threads started
       // later (the traffic event loops) inherit it from the thread that starts them.
-      how = refused.getMessage() + "; " + (sh("renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null")
-          ? "nice -10 instead" : "priority unchanged");
+      boolean niced = sh("renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null");
+      System.out.println("generator priority: " + refused.getMessage() + "; " + (niced ? "nice -10 instead" : "unchanged"));
+      return false;
     }
-    System.out.println("generator priority: " + how);
   }
 
   private static boolean sh(String command) {
@@ -83,7 +83,7 @@ public final class Lab {
    * {@link Presets#lab}; the shell flows use {@code --preset lab}) against the approach's proxy.
    */
   public static TrafficPlan.Builder standardTraffic(URI base) {
-    return Presets.lab(base).progress(ProgressSink.lines(System.out));
+    return Presets.lab(base).progress(ProgressSink.lines(System.out)).realtime(REALTIME);
   }
 
   /** The approach's own command as the upgrade, run from the repo root. */
