@@ -3,6 +3,7 @@
 // and on drain ends with a close frame 1012 carrying the last sequence number. The protocol is
 // the `ws` library's; this file only decides what to send and when.
 
+const http = require('node:http');
 const { WebSocketServer } = require('ws');
 
 // 1012 Service Restart (IANA registry): "reconnect, the service is coming back", which is what a
@@ -82,6 +83,19 @@ function attachWebSockets(server, config, state, route) {
   };
 
   server.on('upgrade', (req, socket, head) => {
+    // Node hands every request with an Upgrade header to this listener, whatever the protocol.
+    // One we do not speak (h2c: the JDK's HttpClient offers it on each new connection) is ignored,
+    // as HTTP allows (RFC 9110 7.8): the request is served as plain HTTP/1.1, then the connection
+    // closes (it has left the server's keep-alive handling).
+    if (String(req.headers.upgrade).toLowerCase() !== 'websocket') {
+      const res = new http.ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket);
+      res.on('finish', () => socket.end());
+      socket.on('error', () => {}); // a client gone mid-answer must not crash the app
+      server.emit('request', req, res);
+      return;
+    }
     let url;
     try {
       url = new URL(req.url, 'http://app.invalid');

@@ -2,7 +2,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startApp, request } = require('../test-support/app-process');
+const { startApp, request, RawConnection } = require('../test-support/app-process');
 const { openWs } = require('../test-support/ws-client');
 
 const wsUrl = (app, pathAndQuery) => `ws://127.0.0.1:${app.port}${pathAndQuery}`;
@@ -118,4 +118,21 @@ test('a drain timeout cuts WebSockets and exits 1', async (t) => {
   app.signal('SIGTERM');
   assert.equal(await app.waitExit(5000), 1, 'a cut drain must be visible');
   await app.waitLog('drain: timeout after 300ms, cutting 1 connections (0 requests in flight, 1 websockets), exit 1');
+});
+
+test('an Upgrade the app does not speak (h2c) is ignored: the request is served as HTTP/1.1', async (t) => {
+  const app = await startApp(t);
+  const h2c = { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
+  const hello = await request(app.url('/node-app/'), { headers: h2c });
+  assert.equal(hello.status, 200);
+  assert.match(hello.body, /^Hi! from node-app t1/);
+  assert.equal(hello.headers.connection, 'close', 'the connection left keep-alive handling, so it closes');
+  const posted = await request(app.url('/node-app/'), { method: 'POST', headers: h2c, body: 'x' });
+  assert.equal(posted.status, 200);
+  // A stream is served too (its first event at once).
+  const conn = await RawConnection.open(t, app.port);
+  conn.socket.write('GET /node-app/stream HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n'
+    + 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n');
+  await conn.waitFor(() => conn.buffer.toString().includes('event: tick'), 5000, 'the first tick');
+  assert.match(conn.buffer.toString(), /^HTTP\/1\.1 200 /);
 });
