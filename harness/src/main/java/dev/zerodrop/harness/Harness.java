@@ -80,6 +80,7 @@ public final class Harness {
             Connector connector = new Connector(plan.ioThreads(), plan.connectTimeout(), plan.tls(), plan.targets(), time);
             if (plan.realtime()) {
                 Realtime.promote(connector.group());
+                out.log("==> generator: schedule and I/O threads at real-time priority (SCHED_RR 1)");
             }
             HttpEngine engine = new HttpEngine(plan.targets(), connector, plan.poolSize(), plan.rules(), collector, collector);
             RunContext context = new RunContext(plan.targets(), connector, engine, plan.rules(), collector, out,

@@ -8,6 +8,8 @@ import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.support.FakeApp;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runs keeps normal priority (a real-time deploy command starves the service it deploys).
  */
 class RealtimeTest {
-    private static final int SCHED_OTHER = 0;
     private static final int SCHED_RR = 2;
 
     private static boolean allowed() {
@@ -43,6 +44,9 @@ class RealtimeTest {
     void onlyTheGeneratorsThreadsRunAtRealTimePriority() throws Exception {
         assumeTrue(allowed(), "this host refuses real-time priority (not root): nothing to prove here");
         long pid = ProcessHandle.current().pid();
+        // What the process runs at without --realtime (SCHED_OTHER, or whatever this JVM was started with).
+        int usual = policy(Files.readString(Path.of("/proc/thread-self/stat")));
+        assertThat(usual).as("this test's own thread is not real-time").isNotEqualTo(SCHED_RR);
         // The deploy command reports its own policy and that of every thread of this JVM, mid-run.
         String script = "echo \"self $(cat /proc/self/stat)\"; for t in /proc/" + pid + "/task/*; do "
                 + "echo \"$(cat $t/comm)|$(cat $t/stat)\"; done";
@@ -64,12 +68,12 @@ class RealtimeTest {
                     threads.merge(name, policy(line.substring(line.indexOf('|') + 1)), Math::max);
                 }
             }
-            assertThat(self).as("the deploy command's policy").isEqualTo(SCHED_OTHER);
+            assertThat(self).as("the deploy command's policy").isEqualTo(usual);
             // Names as the kernel keeps them (15 characters); a name's highest policy (earlier runs'
             // threads may still be ending).
             assertThat(threads).as("threads of the harness's JVM by name and policy")
                     .containsEntry("zerodrop-schedu", SCHED_RR)
-                    .containsEntry("zerodrop-upgrad", SCHED_OTHER); // the thread that starts the deploy command
+                    .containsEntry("zerodrop-upgrad", usual); // the thread that starts the deploy command
             assertThat(threads.entrySet()).as("the I/O event loops")
                     .anyMatch(e -> e.getKey().startsWith("zerodrop-io-") && e.getValue() == SCHED_RR);
             assertThat(r.verdict().pass()).as(r.verdict().headline()).isTrue();
