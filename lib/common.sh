@@ -10,6 +10,9 @@ ZD_APPS=(go-app node-app)
 
 step() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARN: %s\n' "$*" >&2; }
+# The harness's --realtime where this host grants real-time priority (root), else nothing: a
+# starved generator makes a run INCONCLUSIVE. Use: mapfile -t rt < <(zd_realtime_flag)
+zd_realtime_flag() { if chrt --rr 1 true 2>/dev/null; then echo --realtime; fi; }
 die()  { local code=1; if [[ "${1:-}" =~ ^[0-9]+$ ]]; then code=$1; shift; fi
          printf 'ERROR: %s\n' "$*" >&2; exit "$code"; }
 

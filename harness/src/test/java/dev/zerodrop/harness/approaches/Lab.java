@@ -52,21 +52,9 @@ public final class Lab {
       long pid = ProcessHandle.current().pid();
       // Linux nice values are per thread: renice every thread there is now; threads started
       // later (the traffic event loops) inherit it from the thread that starts them.
-      boolean niced = sh("renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null");
+      boolean niced = sh(Duration.ofSeconds(10), "sh", "-c", "renice -n -10 -p $(ls /proc/" + pid + "/task) >/dev/null")
+          .exitCode() == 0;
       System.out.println("generator priority: " + refused.getMessage() + "; " + (niced ? "nice -10 instead" : "unchanged"));
-      return false;
-    }
-  }
-
-  private static boolean sh(String command) {
-    try {
-      Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return false;
     }
   }
