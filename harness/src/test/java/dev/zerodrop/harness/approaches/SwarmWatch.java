@@ -201,6 +201,12 @@ final class SwarmWatch implements Closeable {
     return docker.inspectServiceCmd(service(app)).exec().getSpec().getMode().getReplicated().getReplicas();
   }
 
+  /** Placement constraints in the service's spec (the lab's stack sets none on the apps). */
+  List<String> constraints(String app) {
+    var placement = docker.inspectServiceCmd(service(app)).exec().getSpec().getTaskTemplate().getPlacement();
+    return placement == null || placement.getConstraints() == null ? List.of() : placement.getConstraints();
+  }
+
   /** Version in the service's spec (the image tag). */
   String version(String app) {
     String image = docker.inspectServiceCmd(service(app)).exec().getSpec().getTaskTemplate().getContainerSpec().getImage();
