@@ -31,6 +31,20 @@ public record GeneratorStats(
         Double lastSendAtMs) {
 
     /**
+     * Times are kept at the microsecond, as report.json stores them. A finer max lag made a run's
+     * summary and the one {@code report DIR} re-judged from its files differ (1.5496 ms printed
+     * "1.5", stored 1.55 printed "1.6"; seen once in CI).
+     */
+    public GeneratorStats {
+        maxLagMillis = RecordsJson.toMicros(maxLagMillis);
+        lateThresholdMillis = RecordsJson.toMicros(lateThresholdMillis);
+        lagP50Millis = RecordsJson.toMicros(lagP50Millis);
+        lagP99Millis = RecordsJson.toMicros(lagP99Millis);
+        firstSendAtMs = firstSendAtMs == null ? null : RecordsJson.toMicros(firstSendAtMs);
+        lastSendAtMs = lastSendAtMs == null ? null : RecordsJson.toMicros(lastSendAtMs);
+    }
+
+    /**
      * A dispatch later than this counts as late. 100 ms, not less: on the lab's two shared cores
      * (generator, proxy, apps and Docker together) dispatches 20-60 ms late are routine and hide
      * nothing, while a gap long enough to miss a deployment's drop window is not.

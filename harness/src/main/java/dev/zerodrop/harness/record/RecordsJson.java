@@ -57,6 +57,15 @@ public final class RecordsJson {
     private RecordsJson() {
     }
 
+    /**
+     * {@code millis} rounded to the microsecond, the resolution the JSON keeps: a value made with it
+     * reads back exactly equal, so what a run prints and what {@code report DIR} prints from its
+     * files agree to the last digit.
+     */
+    public static double toMicros(double millis) {
+        return Math.round(millis * 1000) / 1000.0;
+    }
+
     public static void writeJsonl(List<Record> records, Path file) {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Record r : records) {

@@ -1,5 +1,6 @@
 package dev.zerodrop.harness.traffic;
 
+import dev.zerodrop.harness.record.RecordsJson;
 import java.time.Instant;
 
 /**
@@ -27,7 +28,7 @@ public final class TimeBase {
 
     /** Rounded to the microsecond: finer digits would be noise, and this keeps JSON round trips exact. */
     public double epochMillis(long nanos) {
-        return Math.round((originEpochMillis + (nanos - originNanos) / 1e6) * 1000) / 1000.0;
+        return RecordsJson.toMicros(originEpochMillis + (nanos - originNanos) / 1e6);
     }
 
     public double nowEpochMillis() {
