@@ -144,6 +144,8 @@ public abstract class SegmentedStream {
         String version;
         String instance;
         long lastEventNanos = startNanos;
+        long lastCheckNanos = startNanos;
+        long checkPeriodNanos;
         io.netty.channel.Channel channel;
         ScheduledFuture<?> idleCheck;
 
@@ -178,6 +180,7 @@ public abstract class SegmentedStream {
         Seg seg = new Seg(resumed);
         current = seg;
         long period = Math.max(20, Math.min(250, settings.idleTimeout().toMillis() / 4));
+        seg.checkPeriodNanos = TimeUnit.MILLISECONDS.toNanos(period);
         seg.idleCheck = loop.scheduleAtFixedRate(() -> idle(seg), period, period, TimeUnit.MILLISECONDS);
         connect(seg);
     }
@@ -186,7 +189,18 @@ public abstract class SegmentedStream {
         if (seg.ended) {
             return;
         }
-        long quiet = time.nanos() - seg.lastEventNanos;
+        long now = time.nanos();
+        long sinceCheck = now - seg.lastCheckNanos;
+        seg.lastCheckNanos = now;
+        // A check that ran more than a period late means this process was stalled (a GC pause, a
+        // starved host): while it was, nothing was read and a server on the same host may not have
+        // run either. That time is the instrument's, not the server's silence: it is not counted,
+        // and this check leaves the loop to read first.
+        if (sinceCheck > 2 * seg.checkPeriodNanos) {
+            seg.lastEventNanos += sinceCheck - seg.checkPeriodNanos;
+            return;
+        }
+        long quiet = now - seg.lastEventNanos;
         // Before the head, the connection (and TLS, a WebSocket handshake) gets its connect time too.
         long limit = settings.idleTimeout().toNanos() + (seg.headSeen ? 0 : connector.connectTimeout().toNanos());
         if (quiet <= limit) {

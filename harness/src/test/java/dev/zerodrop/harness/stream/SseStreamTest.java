@@ -99,6 +99,47 @@ class SseStreamTest {
         }
     }
 
+    /**
+     * The harness's own stall (here its event loop blocked for 1.5 s, and the server silent for the
+     * same time, as when one process or host stalls) is not the server's silence. Seen in the unit
+     * loop on a starved machine: a stream cut blamed on the server. The test above is its control.
+     */
+    @Test
+    void aStallOfTheHarnessItselfIsNotTheServersSilence() throws Exception {
+        java.util.concurrent.CountDownLatch stallOver = new java.util.concurrent.CountDownLatch(1);
+        try (RawServer server = new RawServer((conn, index) -> {
+            conn.read();
+            conn.sseHead();
+            ticks(conn, 1, 3, "v1");
+            stallOver.await();
+            ticks(conn, 4, 200, "v1"); // until the harness closes it (at most 10 s)
+        })) {
+            SseStream stream = stream(server);
+            stream.start();
+            assertThat(stream.awaitFirstEvent(Duration.ofSeconds(2))).isNull();
+            await().atMost(Duration.ofSeconds(2)).until(() -> stream.eventsSeen() >= 3);
+            connector.next().execute(() -> {
+                try {
+                    Thread.sleep(1_500); // the loop thread stalls, > the 600 ms idle timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stallOver.countDown();
+            });
+            await("events after the stall (a cut would end them)").atMost(Duration.ofSeconds(5))
+                    .until(() -> stream.eventsSeen() >= 8);
+            assertThat(records).as("segments ended so far").isEmpty();
+            assertThat(stream.alive()).isTrue();
+
+            stream.stop(Duration.ofSeconds(2));
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.error()).isEqualTo(ErrorClass.NONE);
+                assertThat(r.segment().events()).isGreaterThanOrEqualTo(8);
+                assertThat(r.segment().lastSeq()).as("no event lost").isEqualTo(r.segment().events());
+            });
+        }
+    }
+
     @Test
     void aResetMidStreamIsACut() throws Exception {
         try (RawServer server = new RawServer((conn, index) -> {
