@@ -7,6 +7,7 @@ import dev.zerodrop.harness.Upgrade;
 import dev.zerodrop.harness.record.Channel;
 import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.Record;
+import dev.zerodrop.harness.support.Load;
 import dev.zerodrop.harness.support.RawServer;
 import org.junit.jupiter.api.Test;
 
@@ -50,17 +51,21 @@ class NoRetryTest {
             RunResult result = Harness.run(plan, Upgrade.none(Duration.ofMillis(1500)));
             List<Record> records = result.records();
 
+            // Whatever the machine's load: one attempt, seen once, and no PASS.
+            assertThat(server.seenBySeq()).as("the server saw every attempt exactly once: no hidden retry")
+                    .hasSize(records.size())
+                    .allSatisfy((seq, count) -> assertThat(count).as(seq).isEqualTo(1L));
+            assertThat(result.verdict().pass()).isFalse();
+
+            // How many requests reuse a connection is the traffic's timing: on a starved machine
+            // (seen: 110 of 120 dispatches late, the in-process server accepting too late) only 1 did.
+            Load.assumeGeneratorKeptUp(result);
             List<Record> reused = records.stream().filter(r -> r.channel() == Channel.REUSED).toList();
             assertThat(reused).as("requests really went out on reused connections").hasSizeGreaterThan(10);
             assertThat(reused).as("every request on a reused connection met the close, and failed")
                     .allSatisfy(r -> assertThat(r.error()).isIn(ErrorClass.PREMATURE_CLOSE, ErrorClass.RESET));
             assertThat(records.stream().filter(r -> r.channel() == Channel.NEW))
                     .as("first requests on fresh connections were answered").allMatch(Record::ok);
-
-            assertThat(server.seenBySeq()).as("the server saw every attempt exactly once: no hidden retry")
-                    .hasSize(records.size())
-                    .allSatisfy((seq, count) -> assertThat(count).as(seq).isEqualTo(1L));
-            assertThat(result.verdict().pass()).isFalse();
             assertThat(result.verdict().errors().keySet()).containsAnyOf(ErrorClass.PREMATURE_CLOSE, ErrorClass.RESET);
         }
     }
