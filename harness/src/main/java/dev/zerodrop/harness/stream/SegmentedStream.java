@@ -65,6 +65,8 @@ public abstract class SegmentedStream {
     private volatile boolean alive = true;
     private volatile boolean stopping;
     private volatile long eventsSeen;
+    /** How often a segment's silence is checked: a quarter of the idle timeout, 20 to 250 ms. */
+    private final long checkPeriodNanos;
 
     /** Stream-level resume state: the last event id and sequence seen on any segment. */
     protected String lastId;
@@ -81,6 +83,7 @@ public abstract class SegmentedStream {
         this.time = connector.time();
         this.sink = sink;
         this.segmentSeq = segmentSeq;
+        this.checkPeriodNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(20, Math.min(250, settings.idleTimeout().toMillis() / 4)));
     }
 
     public void start() {
@@ -145,7 +148,6 @@ public abstract class SegmentedStream {
         String instance;
         long lastEventNanos = startNanos;
         long lastCheckNanos = startNanos;
-        long checkPeriodNanos;
         io.netty.channel.Channel channel;
         ScheduledFuture<?> idleCheck;
 
@@ -179,9 +181,7 @@ public abstract class SegmentedStream {
         }
         Seg seg = new Seg(resumed);
         current = seg;
-        long period = Math.max(20, Math.min(250, settings.idleTimeout().toMillis() / 4));
-        seg.checkPeriodNanos = TimeUnit.MILLISECONDS.toNanos(period);
-        seg.idleCheck = loop.scheduleAtFixedRate(() -> idle(seg), period, period, TimeUnit.MILLISECONDS);
+        seg.idleCheck = loop.scheduleAtFixedRate(() -> idle(seg), checkPeriodNanos, checkPeriodNanos, TimeUnit.NANOSECONDS);
         connect(seg);
     }
 
@@ -196,8 +196,8 @@ public abstract class SegmentedStream {
         // starved host): while it was, nothing was read and a server on the same host may not have
         // run either. That time is the instrument's, not the server's silence: it is not counted,
         // and this check leaves the loop to read first.
-        if (sinceCheck > 2 * seg.checkPeriodNanos) {
-            seg.lastEventNanos += sinceCheck - seg.checkPeriodNanos;
+        if (sinceCheck > 2 * checkPeriodNanos) {
+            seg.lastEventNanos += sinceCheck - checkPeriodNanos;
             return;
         }
         long quiet = now - seg.lastEventNanos;

@@ -37,13 +37,15 @@ public final class Load {
      */
     public static void assumeGeneratorKeptUp(RunResult result) {
         String headline = result.verdict().headline();
-        assumeTrue(!headline.contains("generator fell behind") && !headline.contains("generator stalled"),
-                () -> "machine too busy to judge the traffic's timing: " + headline);
+        assumeTrue(!generatorLagged(headline), () -> "machine too busy to judge the traffic's timing: " + headline);
     }
 
     private static boolean onlyGeneratorLag(String headline) {
-        return headline.contains("INCONCLUSIVE") && (headline.contains("generator fell behind")
-                || headline.contains("generator stalled")) && !headline.contains("skipped")
+        return headline.contains("INCONCLUSIVE") && generatorLagged(headline) && !headline.contains("skipped")
                 && !headline.contains("missing") && !headline.contains("max duration");
+    }
+
+    private static boolean generatorLagged(String headline) {
+        return headline.contains("generator fell behind") || headline.contains("generator stalled");
     }
 }
