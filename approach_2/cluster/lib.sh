@@ -111,16 +111,19 @@ a2_swarm_nodes() { a2d node ls --format '{{.Hostname}} {{.Status}} {{.Availabili
 a2_all_nodes_ready() {
   [[ "$(a2_swarm_nodes | awk '$2 == "Ready"' | wc -l)" == "${#A2_NODES[@]}" ]]
 }
+# A node's proxy runs: its own engine runs the container, and the manager counts the task running.
+a2_proxy_on() { # node
+  a2d service ps "$(a2_svc proxy)" --filter desired-state=running --filter "node=$1" --format '{{.CurrentState}}' 2>/dev/null \
+    | grep -q '^Running' || return 1
+  [[ -n "$(a2_nd "$1" ps -q --filter "label=com.docker.swarm.service.name=$(a2_svc proxy)" 2>/dev/null)" ]]
+}
 # The global proxy runs on every node that is Ready and Active (a paused or drained node gets no
-# new task): its own engine runs the container, and the manager counts the task running. A node
-# that rejoins gets a new proxy task only seconds after it is Ready again (CI: up had returned
-# before it ran), so up waits for this, not only for the manager's proxy.
+# new task). A node that rejoins gets its new proxy task seconds after it is Ready again (CI: up
+# had returned before it ran), so up waits for this, not only for the manager's proxy.
 a2_proxy_on_every_node() {
-  local node tasks
-  tasks=$(a2d service ps "$(a2_svc proxy)" --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>/dev/null)
+  local node
   for node in $(a2_swarm_nodes | awk '$2 == "Ready" && $3 == "Active" {print $1}'); do
-    awk -v n="$node" '$1 == n && $2 == "Running"' <<<"$tasks" | grep -q . || return 1
-    [[ -n "$(a2_nd "$node" ps -q --filter "label=com.docker.swarm.service.name=$(a2_svc proxy)" 2>/dev/null)" ]] || return 1
+    a2_proxy_on "$node" || return 1
   done
 }
 
