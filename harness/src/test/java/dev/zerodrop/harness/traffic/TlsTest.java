@@ -9,6 +9,7 @@ import dev.zerodrop.harness.record.ErrorClass;
 import dev.zerodrop.harness.record.Record;
 import dev.zerodrop.harness.report.Summary;
 import dev.zerodrop.harness.support.Certificates;
+import dev.zerodrop.harness.support.Load;
 import dev.zerodrop.harness.support.TestServer;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -43,23 +44,32 @@ class TlsTest {
         return builder.build();
     }
 
+    /** 20 requests in 500 ms. */
     private static RunResult run(TestServer server, String host, Tls tls) {
-        TrafficPlan plan = TrafficPlan.builder().target("secure", server.uri("https", host, "/")).rate(40)
+        return run(server, host, tls, 40, Duration.ofMillis(500));
+    }
+
+    private static RunResult run(TestServer server, String host, Tls tls, int rate, Duration window) {
+        TrafficPlan plan = TrafficPlan.builder().target("secure", server.uri("https", host, "/")).rate(rate)
                 .tls(tls).baseline(Duration.ZERO).settle(Duration.ZERO).build();
-        return Harness.run(plan, Upgrade.none(Duration.ofMillis(500)));
+        return Harness.run(plan, Upgrade.none(window));
     }
 
     @Test
     void aServerTrustedThroughCacertPassesOnNewAndReusedConnectionsWithSni() throws Exception {
         try (TestServer server = TestServer.startTls(r -> TestServer.Reply.hello("v1"), server(false))) {
-            RunResult r = run(server, "localhost", new Tls(certs.caCert, false, null, null));
+            // 20 requests 50 ms apart: an answer within 950 ms leaves an idle connection for a later one.
+            RunResult r = run(server, "localhost", new Tls(certs.caCert, false, null, null), 20, Duration.ofSeconds(1));
 
             assertThat(r.verdict().failed()).as(r.verdict().headline()).isZero();
             assertThat(r.records()).hasSize(20).allMatch(Record::ok);
-            assertThat(r.records()).as("a reused TLS connection counts as reused")
-                    .anyMatch(x -> x.channel() == Channel.REUSED);
             assertThat(server.serverNames()).as("SNI from the URL's host name").containsExactly("localhost");
             assertThat(r.info().insecure()).isFalse();
+            // A request finds an idle connection only if an earlier one was answered before it was
+            // due: on a starved machine (seen: handshakes of 300-600 ms, 1 dispatch late) none was.
+            Load.assumeGeneratorKeptUp(r);
+            assertThat(r.records()).as("a reused TLS connection counts as reused")
+                    .anyMatch(x -> x.channel() == Channel.REUSED);
         }
     }
 
