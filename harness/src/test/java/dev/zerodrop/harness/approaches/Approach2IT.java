@@ -137,6 +137,26 @@ class Approach2IT implements SwarmContract {
         .noneMatch(x -> x.ok() && instance.equals(x.instance()) && x.startAtMs() > died + PROXY_CHECK_INTERVAL_MS);
   }
 
+  @Test
+  @Order(51)
+  @DisplayName("deploy of the version already in the spec, while Swarm replaces a killed task, waits for that task and exits 0")
+  void redeployDuringAutohealWaitsForTheTask() {
+    ensureVersion("v2");
+    // Swarm restarts the task after 1 s and counts it running once healthy (first check 2 s in):
+    // a deploy started at once finds go-app short of a task. Re-applying an unchanged spec records
+    // no update, so a deploy that waited for one ended at its 120 s bound with "timeout".
+    swarm.kill(swarm.oneRunningContainer("go-app").getId());
+    long t0 = System.currentTimeMillis();
+    Lab.Exec deploy = Lab.sh(CMD, A + "/deploy", "go-app", "v2");
+    double seconds = (System.currentTimeMillis() - t0) / 1000.0;
+    boolean waited = deploy.output().contains("waiting for Swarm to restore");
+    System.out.printf("  FIGURES %s: deploy go-app v2 during autoheal: exit %d after %.1f s (%s)%n", A, deploy.exitCode(), seconds,
+        waited ? "found a task missing and waited for it" : "the task was back already");
+    assertThat(deploy.exitCode()).as("deploy exit code; output:%n%s", deploy.output()).isZero();
+    assertThat(swarm.runningTasks("go-app")).as("go-app tasks running after the deploy").isEqualTo(REPLICAS);
+    assertThat(swarm.version("go-app")).isEqualTo("v2");
+  }
+
   /** Spec versions and replica counts of the stack's services, to compare before and after. */
   private String serviceVersions() {
     return APPS.stream().map(a -> a + "=" + swarm.version(a) + "x" + swarm.replicas(a)).collect(Collectors.joining(" "));
