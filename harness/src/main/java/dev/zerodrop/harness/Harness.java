@@ -80,7 +80,9 @@ public final class Harness {
             Connector connector = new Connector(plan.ioThreads(), plan.connectTimeout(), plan.tls(), plan.targets(), time);
             if (plan.realtime()) {
                 Realtime.promote(connector.group());
-                out.log("==> generator: schedule and I/O threads at real-time priority (SCHED_RR 1)");
+                int pause = Realtime.promotePauseThreads();
+                out.log("==> generator: schedule and I/O threads, and the JVM's " + pause
+                        + " pause threads (VM, GC), at real-time priority (SCHED_RR 1)");
             }
             HttpEngine engine = new HttpEngine(plan.targets(), connector, plan.poolSize(), plan.rules(), collector, collector);
             RunContext context = new RunContext(plan.targets(), connector, engine, plan.rules(), collector, out,

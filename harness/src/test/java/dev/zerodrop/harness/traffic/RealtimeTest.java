@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * --realtime puts the generator's own threads at SCHED_RR and nothing else: the deploy command it
- * runs keeps normal priority (a real-time deploy command starves the service it deploys).
+ * --realtime puts the generator's own threads and the JVM's pause threads (VM, GC workers) at
+ * SCHED_RR and nothing else: the deploy command it runs keeps normal priority (a real-time deploy
+ * command starves the service it deploys).
  */
 class RealtimeTest {
     private static final int SCHED_RR = 2;
@@ -78,6 +79,14 @@ class RealtimeTest {
                     .contains(usual);
             assertThat(threads.entrySet()).as("the I/O event loops")
                     .anyMatch(e -> e.getKey().startsWith("zerodrop-io-") && e.getValue() == SCHED_RR);
+            // A GC pause stops the real-time threads too: the threads it waits for run real-time.
+            assertThat(threads).as("the JVM's safepoint thread").containsEntry("VM Thread", SCHED_RR);
+            assertThat(threads.entrySet()).as("the JVM's GC workers").filteredOn(e -> e.getKey().startsWith("GC Thread#"))
+                    .isNotEmpty().allMatch(e -> e.getValue() == SCHED_RR);
+            assertThat(threads.entrySet()).as("the JVM's concurrent GC and compiler threads keep their policy")
+                    .filteredOn(e -> e.getKey().startsWith("G1 Conc") || e.getKey().startsWith("C1 CompilerThre")
+                            || e.getKey().startsWith("C2 CompilerThre"))
+                    .isNotEmpty().allMatch(e -> e.getValue() == usual);
             // No verdict asserted: this test is about priorities; a starved host may rightly make it INCONCLUSIVE.
             assertThat(r.records()).as("the run sent traffic").isNotEmpty();
         }
