@@ -62,6 +62,9 @@ class StallTest {
                         .isCloseTo(i * 10.0, within(0.002));
             }
             assertThat(records).as("slow is not failed").allMatch(Record::ok);
+            // Which requests meet the stall depends on when they went out: judged only when the
+            // generator kept its schedule (seen: 47 of 250 dispatches late, 77 met the stall).
+            Load.assertPassUnlessMachineOverloaded(result);
 
             List<Record> duringStall = records.stream().filter(r -> stalled.contains("steady-" + r.seq())).toList();
             List<Record> outside = records.stream().filter(r -> !stalled.contains("steady-" + r.seq())).toList();
@@ -72,8 +75,7 @@ class StallTest {
             assertThat(stall.minMicros()).as("every one of them waited the stall out").isGreaterThanOrEqualTo(2_000_000);
             assertThat(rest.p50Micros()).as("p50 of the others").isLessThan(500_000);
 
-            // The stall must not have made the generator late (unless the whole machine was too busy).
-            Load.assertPassUnlessMachineOverloaded(result);
+            // The stall did not make the generator late (the PASS above says so; these are the figures).
             double[] lags = records.stream().mapToDouble(r -> r.startAtMs() - r.intendedAtMs()).sorted().toArray();
             assertThat(lags[lags.length / 2]).as("median dispatch lag (ms) during a stall").isLessThan(20.0);
             assertThat(result.generator().maxLagMillis()).as("worst dispatch lag (ms) during a stall").isLessThan(1000.0);
